@@ -1,0 +1,72 @@
+"""Checks at the package boundary: every public function validates its input here.
+
+Errors name the argument, what was expected and what came.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_matrix(name: str, value, *, ncols: int | None = None) -> np.ndarray:
+    """Return ``value`` as a finite 2-D float array, or raise naming ``name``."""
+    arr = _as_float_array(name, value)
+    if arr.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array (rows x features), got {arr.ndim}-D with shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one row, got shape {arr.shape}")
+    if ncols is not None and arr.shape[1] != ncols:
+        raise ValueError(f"{name}: expected {ncols} columns, got shape {arr.shape}")
+    return arr
+
+
+def as_vector(name: str, value, *, length: int | None = None, length_of: str = "one per row of X") -> np.ndarray:
+    """Return ``value`` as a finite 1-D float array (of ``length`` if given)."""
+    arr = _as_float_array(name, value)
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array, got {arr.ndim}-D with shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one value, got an empty array")
+    if length is not None and arr.shape[0] != length:
+        raise ValueError(f"{name}: expected {length} values ({length_of}), got {arr.shape[0]}")
+    return arr
+
+
+def check_binary(name: str, y: np.ndarray) -> np.ndarray:
+    """Raise unless every value of ``y`` is 0 or 1."""
+    bad = ~np.isin(y, (0.0, 1.0))
+    if bad.any():
+        raise ValueError(f"{name}: expected binary labels 0/1, got {np.unique(y[bad])[:5].tolist()}")
+    return y
+
+
+def positive_int(name: str, value) -> int:
+    """Return ``value`` as a positive int, or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name}: expected a positive integer, got {value}")
+    return int(value)
+
+
+def positive_float(name: str, value) -> float:
+    """Return ``value`` as a finite positive float, or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a positive number, got {type(value).__name__} {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a finite positive number, got {value}")
+    return float(value)
+
+
+def _as_float_array(name: str, value) -> np.ndarray:
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} ({exc})") from None
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name}: expected finite values, got {int((~np.isfinite(arr)).sum())} NaN or infinite")
+    return arr

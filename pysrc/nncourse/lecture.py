@@ -1,0 +1,76 @@
+"""The lecture's Python outputs, computed by the package: one function per printed result.
+
+Each function returns what the slide prints for the ledger entry of the same
+name (:data:`PYTHON`). Stochastic entries take ``rng`` (see
+:mod:`nncourse.minibatch`): the lecture drew them from an unseeded global state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import data, linear, mlp, perceptron
+from .activations import step
+
+
+def ols_betas() -> np.ndarray:
+    """Slide "Example: OLS": ``np.linalg.inv(X.T @ X) @ X.T @ y``."""
+    return linear.ols(*data.regression_data())
+
+
+def gd_betas() -> np.ndarray:
+    """Slide "Regression with Gradient Descent": 1000 epochs, ``lr = 0.01``, from zeros."""
+    return linear.gradient_descent(*data.regression_data(), lr=0.01, epochs=1000)
+
+
+def sgd_betas(rng=None) -> np.ndarray:
+    """Slide "Regression with SGD": 1000 steps on minibatches of 20."""
+    return linear.sgd(*data.regression_data(), lr=0.01, epochs=1000, batch_size=20, rng=rng)
+
+
+def and_perceptron_params(rng=None) -> np.ndarray:
+    """Slide "Back to Boolean AND": the perceptron's ``params`` after 1000 steps."""
+    return perceptron.train_perceptron(*data.features(data.and_data()), lr=0.1, epochs=1000, batch_size=10, rng=rng)
+
+
+def mlp_outputs(rng=None, weights: mlp.MLPWeights | None = None) -> dict[str, np.ndarray]:
+    """Slide "MLP for XOR": the five printed stages, keyed by ledger id.
+
+    Trains from the slide's initialisation unless ``weights`` are given.
+    """
+    X, y = data.features(data.xor_data())
+    if weights is None:
+        weights = mlp.train_mlp(X, y, lr=0.1, epochs=1000, batch_size=10, rng=rng)
+    stages = mlp.layers(weights, X)
+    return {
+        "mlp_hidden_pre": stages.z1,  # X @ W1 + b1
+        "mlp_hidden": stages.h,  # relu(X @ W1 + b1)
+        "mlp_output_pre": stages.z2,  # relu(X @ W1 + b1) @ w2 + b2
+        "mlp_step": step(stages.z2),
+        "mlp_sigmoid": stages.output,
+    }
+
+
+MLP_ENTRIES = ("mlp_hidden_pre", "mlp_hidden", "mlp_output_pre", "mlp_step", "mlp_sigmoid")
+DETERMINISTIC = {"ols_betas": ols_betas, "gd_betas": gd_betas}
+STOCHASTIC = {
+    "sgd_betas": sgd_betas,
+    "and_perceptron_params": and_perceptron_params,
+    **{key: (lambda rng=None, key=key: mlp_outputs(rng)[key]) for key in MLP_ENTRIES},
+}
+PYTHON = {**DETERMINISTIC, **STOCHASTIC}
+
+
+def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
+    """Every stochastic entry over ``seeds`` (one training per seed and model), flattened:
+    ``{entry_id: array of shape (len(seeds), printed numbers)}``."""
+    seeds = list(seeds)
+    runs: dict[str, list[np.ndarray]] = {entry_id: [] for entry_id in STOCHASTIC}
+    for i, seed in enumerate(seeds):
+        runs["sgd_betas"].append(sgd_betas(seed))
+        runs["and_perceptron_params"].append(and_perceptron_params(seed))
+        for entry_id, value in mlp_outputs(seed).items():
+            runs[entry_id].append(np.ravel(value))
+        if progress:
+            progress(f"seeded run {i + 1}/{len(seeds)} (SGD, perceptron, MLP)")
+    return {entry_id: np.array(values) for entry_id, values in runs.items()}

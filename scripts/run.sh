@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine (or any machine with Python >= 3.10):
+#
+#   bash scripts/run.sh render    the main job (until the deck lands: the reproducibility report)
+#   bash scripts/run.sh test      the test suite (what CI runs)
+#   bash scripts/run.sh setup     only the set-up both of them do first
+#
+# Set-up: R from Debian's packages when missing (needs root and apt-get), a virtual
+# environment in .venv with the package, its test tools, and the rpy2 release that fits
+# the R found. Each step is skipped when already done.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV=${NNCOURSE_VENV:-$ROOT/.venv}
+
+say() { printf '\033[1m[nncourse]\033[0m %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_install() {
+    if [ ! -f /tmp/.nncourse-apt-updated ]; then
+        say "apt-get update"
+        apt-get update -qq && touch /tmp/.nncourse-apt-updated
+    fi
+    say "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_python() {
+    PYTHON=${PYTHON:-python3}
+    if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+        if can_apt; then
+            apt_install python3 python3-venv python3-dev
+            PYTHON=python3
+        else
+            die "need Python >= 3.10 with the venv module. Install it (Debian: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3, then run this again."
+        fi
+    fi
+}
+
+ensure_r() {
+    if command -v Rscript >/dev/null 2>&1 && [ -f "$(R RHOME 2>/dev/null)/include/R.h" ]; then
+        return
+    fi
+    if can_apt; then
+        apt_install r-base-core r-base-dev
+    elif [ "${CI:-}" = true ]; then
+        die "R is missing and this CI machine cannot install it (needs root and apt-get)."
+    else
+        say "R is missing and I cannot install it here (needs root and apt-get)."
+        say "Install R >= 4.2 with its headers (Debian: apt-get install r-base-core r-base-dev; see https://cran.r-project.org),"
+        say "then run this again. Until then everything that needs R is skipped, with that reason."
+    fi
+}
+
+# The rpy2 that fits the installed R: rpy2 3.6.x needs R >= 4.5 (on older R it fails to
+# import: undefined symbol R_getVar); 3.5.17 works with R 4.2 to 4.4.
+rpy2_requirement() {
+    local version
+    version=$(Rscript -e 'cat(R.version$major, R.version$minor, sep=".")' 2>/dev/null) || return 1
+    case "$version" in
+        4.[5-9]*|[5-9].*) echo "rpy2>=3.6,<3.7" ;;
+        4.[2-4]*) echo "rpy2==3.5.17" ;;
+        *) say "R $version is older than 4.2: no tested rpy2 for it; the R side stays off."; return 1 ;;
+    esac
+}
+
+ensure_venv() {
+    ensure_python
+    ensure_r
+    [ -x "$VENV/bin/python" ] || { say "creating the virtual environment $VENV"; "$PYTHON" -m venv "$VENV"; }
+    local rpy2 stamp want
+    rpy2=$(command -v Rscript >/dev/null 2>&1 && rpy2_requirement || true)
+    want="$(cat pyproject.toml scripts/run.sh | sha256sum | cut -c1-16) $rpy2"
+    stamp="$VENV/.nncourse-installed"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing nncourse and its tools into $VENV${rpy2:+ (with $rpy2 for R $(R --version | head -1 | cut -d' ' -f3))}"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e ".[test]" ${rpy2:+"$rpy2"}
+        echo "$want" > "$stamp"
+    fi
+}
+
+main() {
+    local job=${1:-}
+    shift || true
+    case "$job" in
+        setup) ensure_venv ;;
+        render) ensure_venv; exec "$VENV/bin/nncourse" report "$@" ;;
+        test) ensure_venv; exec "$VENV/bin/python" -m pytest "$@" ;;
+        *) die "expected a job: render, test or setup; got '${job}'" ;;
+    esac
+}
+
+main "$@"

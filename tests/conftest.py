@@ -1,0 +1,55 @@
+"""Shared fixtures: the ledger, and the lecture's data as the slides build them."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nncourse import data, ledger
+
+
+@pytest.fixture(scope="session")
+def lecture_ledger():
+    return ledger.load()
+
+
+LECTURE = Path(__file__).resolve().parents[2] / "shared" / "lecture" / "week10-neural-networks.txt"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(reason: str):
+    """Skip with the reason on a user's machine; in CI nothing may be skipped."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def lecture_text():
+    """The lecture as text: the spec, kept in shared/ beside the repository."""
+    if not LECTURE.exists():
+        unavailable(f"the lecture text is not at {LECTURE}")
+    return LECTURE.read_text()
+
+
+@pytest.fixture(scope="session")
+def regression():
+    return data.regression_data()
+
+
+@pytest.fixture(scope="session")
+def and_xy():
+    return data.features(data.and_data())
+
+
+@pytest.fixture(scope="session")
+def xor_xy():
+    return data.features(data.xor_data())
+
+
+def assert_reproduces(entry, value):
+    """The value equals the printed numbers at printed precision, and its repr the printed text."""
+    failures = [c for c in ledger.check_numbers(entry, value) if not c.ok]
+    assert not failures, [(c.printed.text, c.actual) for c in failures]
+    assert ledger.normalise(repr(np.asarray(value))) == ledger.normalise(entry.printed)

@@ -1,0 +1,40 @@
+"""The deterministic Python outputs reproduce what the lecture printed (ledger), digit for digit."""
+
+import numpy as np
+import pytest
+from conftest import assert_reproduces
+
+from nncourse import lecture, ledger, linear
+
+
+@pytest.mark.parametrize("entry_id", sorted(lecture.DETERMINISTIC))
+def test_deterministic_python_entry_reproduces_printed_text_and_numbers(lecture_ledger, entry_id):
+    assert_reproduces(lecture_ledger[entry_id], lecture.DETERMINISTIC[entry_id]())
+
+
+def test_every_python_entry_of_the_ledger_has_a_computation(lecture_ledger):
+    python_ids = {e.id for e in lecture_ledger if e.language == "python"}
+    assert python_ids == set(lecture.PYTHON)
+    assert {e.id for e in lecture_ledger if e.kind == "deterministic" and e.language == "python"} == set(lecture.DETERMINISTIC)
+
+
+def test_gradient_descent_approaches_ols_as_epochs_grow(regression):
+    betas_ols = linear.ols(*regression)
+    errors = [np.abs(linear.gradient_descent(*regression, epochs=e) - betas_ols).max() for e in (10, 100, 1000)]
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 1e-6  # the slide: GD after 1000 epochs agrees with OLS to 7 decimals
+
+
+def test_ols_with_intercept_puts_it_first():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(50, 2))
+    y = 3.0 + X @ np.array([1.0, -1.0])  # exact, no noise
+    np.testing.assert_allclose(linear.ols(X, y, intercept=True), [3.0, 1.0, -1.0], rtol=1e-12)
+
+
+def test_ols_on_and_matches_the_lm_predictions_printed_on_the_slide(lecture_ledger, and_xy):
+    # and_pred is R's predict(lm(Y ~ X1 + X2)); the same fit by the normal equations.
+    X, y = and_xy
+    betas = linear.ols(X, y, intercept=True)
+    fitted = np.column_stack([np.ones(4), X]) @ betas
+    assert all(c.ok for c in ledger.check_numbers(lecture_ledger["and_pred"], fitted))
