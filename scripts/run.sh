@@ -41,7 +41,7 @@ ensure_python() {
 }
 
 ensure_r() {
-    if command -v Rscript >/dev/null 2>&1 && [ -f "$(R RHOME 2>/dev/null)/include/R.h" ]; then
+    if command -v Rscript >/dev/null 2>&1 && R CMD config --cppflags >/dev/null 2>&1; then
         return
     fi
     if can_apt; then

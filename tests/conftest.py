@@ -34,6 +34,27 @@ def lecture_text():
 
 
 @pytest.fixture(scope="session")
+def r():
+    """The R session (rsrc/ sourced); skipped with the reason where R is missing, failed in CI."""
+    from nncourse import rbridge
+
+    try:
+        return rbridge.session()
+    except rbridge.RUnavailable as exc:
+        unavailable(f"R is not available: {exc}")
+
+
+@pytest.fixture(scope="session")
+def r_lecture_chunks(r):
+    """What the lecture's R scripts print, chunk by chunk, keyed by the chunk's code."""
+    chunks = {}
+    for script in ("lecture_and.R", "lecture_xor.R"):
+        for chunk in r.run_script(script)[0]:
+            chunks[chunk.code] = chunk
+    return chunks
+
+
+@pytest.fixture(scope="session")
 def regression():
     return data.regression_data()
 
