@@ -53,13 +53,48 @@ def stochastic_row(entry: ledger.Entry, runs: np.ndarray) -> Row:
     return Row(entry, status, f"{len(runs)} seeded runs", detail)
 
 
+def r_row(entry: ledger.Entry, output: str, r_version: tuple[int, int]) -> Row:
+    """Judge what R printed here for an R entry: text, numbers, and whether the noise is the lecture's."""
+    rules = ledger.rules_for("r", r_version)
+    check = ledger.check_printed(entry, output, rules=rules)
+    if check.numbers is None:
+        return Row(entry, "differs", output, ["R printed another layout (another count of numbers)"])
+    detail = [f"{c.printed.text} -> {c.actual_text} (off by {c.difference:.3g})" for c in check.numbers if not c.ok]
+    for c in check.numbers:
+        if c.printed.zero:
+            noise = "the same noise" if c.same_noise else f"other noise, {c.actual_text}"
+            detail.append(f"{c.printed.text} is numerically zero here ({noise})")
+    if "r-deviance-residuals" in rules and ledger.RULES["r-deviance-residuals"].apply(output) != output:
+        detail.append(f"rule r-deviance-residuals applied (R {r_version[0]}.{r_version[1]} < 4.3)")
+    status = "differs" if not check.ok else ("as-printed" if check.same_text else "at-precision")
+    return Row(entry, status, output, detail)
+
+
+def r_outputs() -> tuple[dict[str, str], tuple[int, int] | None, str]:
+    """What R prints here for each lecture R expression, R's version, and why not if R is missing."""
+    from . import rbridge
+
+    try:
+        session = rbridge.session()
+    except rbridge.RUnavailable as exc:
+        return {}, None, str(exc)
+    outputs = {}
+    for script in ("lecture_and.R", "lecture_xor.R"):
+        outputs.update({chunk.code: chunk.output for chunk in session.run_script(script)[0]})
+    return outputs, session.version, ""
+
+
 def build(runs: int = 200, progress=None) -> list[Row]:
-    """One row per ledger entry; R entries wait for the R side."""
+    """One row per ledger entry: Python entries computed here, R entries printed by R here."""
     samples = lecture.seeded_runs(range(runs), progress)
+    outputs, r_version, why_not = r_outputs()
     rows = []
     for entry in ledger.load():
         if entry.language == "r":
-            rows.append(Row(entry, "not-run", "", ["R entries are compared by the R side (rbridge)"]))
+            if r_version is None:
+                rows.append(Row(entry, "not-run", "", [why_not]))
+            else:
+                rows.append(r_row(entry, outputs[entry.expression], r_version))
         elif entry.kind == "deterministic":
             rows.append(deterministic_row(entry))
         else:
@@ -73,7 +108,7 @@ def render_text(rows: list[Row]) -> str:
     lines = ["Week 10 lecture outputs on this machine", ""]
     for row in rows:
         lines.append(f"{row.entry.id:<{width}}  {row.entry.language:<6}  {STATUS_TEXT[row.status]}")
-        if row.status in FAILING or row.entry.kind == "stochastic":
+        if row.status in FAILING or row.entry.kind == "stochastic" or row.entry.language == "r":
             lines.extend(f"{'':<{width}}    {d}" for d in row.detail)
     counts = {s: sum(r.status == s for r in rows) for s in STATUS_TEXT}
     lines += ["", ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in counts.items() if n)]
