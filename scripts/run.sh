@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine (or any machine with Python >= 3.10):
 #
-#   bash scripts/run.sh render    the main job (until the deck lands: the reproducibility report)
+#   bash scripts/run.sh render    the main job: render the slides (Quarto if installed, else built-in)
 #   bash scripts/run.sh test      the test suite (what CI runs)
 #   bash scripts/run.sh setup     only the set-up both of them do first
 #
-# Set-up: R from Debian's packages when missing (needs root and apt-get), a virtual
-# environment in .venv with the package, its test tools, and the rpy2 release that fits
-# the R found. Each step is skipped when already done.
+# Set-up: R, Node.js/npm and Chromium from Debian's packages when missing (needs root and
+# apt-get), reveal.js from npm (package-lock.json), a virtual environment in .venv with the
+# package, its slide and test tools, and the rpy2 release that fits the R found. Each step
+# is skipped when already done.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -67,9 +68,34 @@ rpy2_requirement() {
     esac
 }
 
+# What the deck needs beyond Python: npm (for reveal.js) and, for the tests that look at
+# the slides as a student would, headless Chromium.
+ensure_node_and_chromium() {
+    local missing=()
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    [ ${#missing[@]} = 0 ] && return
+    if can_apt; then
+        apt_install "${missing[@]}"
+    else
+        say "missing ${missing[*]} and I cannot install them here (needs root and apt-get)."
+        say "Install Node.js with npm (to render the deck without Quarto) and Chromium (for the screenshot tests)."
+    fi
+}
+
+ensure_revealjs() {
+    command -v npm >/dev/null 2>&1 || { say "npm is missing: the deck cannot be rendered without Quarto"; return; }
+    if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "npm ci (reveal.js for the deck)"
+        npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+}
+
 ensure_venv() {
     ensure_python
     ensure_r
+    ensure_node_and_chromium
+    ensure_revealjs
     [ -x "$VENV/bin/python" ] || { say "creating the virtual environment $VENV"; "$PYTHON" -m venv "$VENV"; }
     local rpy2 stamp want
     rpy2=$(command -v Rscript >/dev/null 2>&1 && rpy2_requirement || true)
@@ -88,7 +114,7 @@ main() {
     shift || true
     case "$job" in
         setup) ensure_venv ;;
-        render) ensure_venv; exec "$VENV/bin/nncourse" report "$@" ;;
+        render) ensure_venv; exec "$VENV/bin/nncourse" render "$@" ;;
         test) ensure_venv; exec "$VENV/bin/python" -m pytest "$@" ;;
         *) die "expected a job: render, test or setup; got '${job}'" ;;
     esac

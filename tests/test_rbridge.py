@@ -97,3 +97,19 @@ def test_import_nncourse_needs_no_r(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.splitlines()[0] == "1.470222"
     assert out.splitlines()[1].startswith("RUnavailable: R is not installed (no Rscript on PATH)")
+
+
+def test_sections_follow_knitrs_label_convention():
+    assert list(rbridge.sections("lecture_and.R")) == ["and-data", "and-lm", "and-threshold"]
+    assert rbridge.sections("lecture_and.R")["and-threshold"] == "and_pred_binary <- ifelse(and_pred >= 0.5, 1, 0)\nand_pred_binary"
+
+
+@pytest.mark.r
+def test_script_runs_sections_in_one_environment_and_in_order(r):
+    script = r.script("lecture_and.R")
+    with pytest.raises(RuntimeError, match=r"section 'and-lm' of rsrc/lecture_and.R needs \['and-data'\] to have run first"):
+        script.run("and-lm")
+    with pytest.raises(KeyError, match=r"label: expected a section of rsrc/lecture_and.R \(and-data, and-lm, and-threshold\), got 'and-plot'"):
+        script.run("and-plot")
+    assert script.run("and-data")[0].output == ""
+    assert script.run("and-lm")[-1].output.split() == ["1", "2", "3", "4", "-0.25", "0.25", "0.25", "0.75"]

@@ -1,24 +1,43 @@
-"""The ``nncourse`` command."""
+"""The ``nncourse`` command: ``render`` the deck, ``report`` what reproduces here."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-
-from . import report
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nncourse", description="Week 10 (Neural Networks) of POP77032, reproduced.")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    ren = commands.add_parser("render", help="render the slides (Quarto if installed, else the built-in path)")
+    ren.add_argument("--to", choices=("revealjs", "html"), default="revealjs", help="output format (default revealjs)")
+    ren.add_argument("--output", type=Path, default=None, help="output folder (default slides/_output)")
+    engine = ren.add_mutually_exclusive_group()
+    engine.add_argument("--quarto", dest="use_quarto", action="store_true", default=None, help="insist on Quarto")
+    engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
+
     rep = commands.add_parser("report", help="which lecture numbers reproduce on this machine, and why not")
     rep.add_argument("--runs", type=int, default=200, help="seeded runs per stochastic output (default 200)")
+
     args = parser.parse_args(argv)
-    if args.command == "report":
-        rows = report.build(runs=args.runs, progress=report.progress_to_stderr)
-        print(report.render_text(rows))
-        return report.exit_status(rows)
-    return 2
+    if args.command == "render":
+        from . import render
+
+        try:
+            done = render.render(args.to, args.output, render.progress_to_stderr, use_quarto=args.use_quarto)
+        except render.RenderError as exc:
+            print(f"\nnncourse render: {exc}", file=sys.stderr)
+            return 1
+        how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
+        print(f"\nrendered {done.path} with {how}", file=sys.stderr)
+        return 0
+    from . import report
+
+    rows = report.build(runs=args.runs, progress=report.progress_to_stderr)
+    print(report.render_text(rows))
+    return report.exit_status(rows)
 
 
 if __name__ == "__main__":

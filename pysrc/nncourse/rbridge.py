@@ -139,11 +139,13 @@ class RSession:
 
     def run_script(self, name: str):
         """Run ``rsrc/<name>`` in a fresh environment: its chunks, and the environment."""
-        path = RSRC / name
-        if not path.is_file():
-            raise FileNotFoundError(f"name: expected an R file in {RSRC}, got {name!r}")
         env = self.new_env()
-        return self.evaluate(path.read_text(), env), env
+        return self.evaluate(_rsrc_file(name).read_text(), env), env
+
+    def script(self, name: str) -> "RScript":
+        """``rsrc/<name>``, to be run section by section in one environment."""
+        return RScript(self, name)
+
 
     def call(self, function: str, *args, env=None, **kwargs):
         """Call an R function (from ``rsrc/algorithms.R`` unless ``env`` is given) on
@@ -191,6 +193,45 @@ class RSession:
         """Bind a Python value, converted, to ``name`` in an R environment."""
         env[name] = self.to_r(value)
 
+
+SECTION = re.compile(r"^## ---- (\S+)\s*$", re.M)
+
+
+def sections(name: str) -> dict[str, str]:
+    """The labelled sections of ``rsrc/<name>`` (knitr's ``## ---- label`` convention), in order."""
+    parts = SECTION.split(_rsrc_file(name).read_text())
+    return {label: code.strip("\n") for label, code in zip(parts[1::2], parts[2::2])}
+
+
+class RScript:
+    """An ``rsrc/`` script run one labelled section at a time, in one environment,
+    as the deck shows it: each section once, in the file's order."""
+
+    def __init__(self, session: RSession, name: str):
+        self.session = session
+        self.name = name
+        self.sections = sections(name)
+        self.env = session.new_env()
+        self._done: set[str] = set()
+
+    def run(self, label: str) -> list[Chunk]:
+        """Run section ``label``; the sections before it must have run (re-running is fine)."""
+        order = list(self.sections)
+        if label not in order:
+            raise KeyError(f"label: expected a section of rsrc/{self.name} ({', '.join(order)}), got {label!r}")
+        missing = [earlier for earlier in order[: order.index(label)] if earlier not in self._done]
+        if missing:
+            raise RuntimeError(f"label: section {label!r} of rsrc/{self.name} needs {missing} to have run first")
+        chunks = self.session.evaluate(self.sections[label], self.env)
+        self._done.add(label)
+        return chunks
+
+
+def _rsrc_file(name: str) -> Path:
+    path = RSRC / name
+    if not path.is_file():
+        raise FileNotFoundError(f"name: expected an R file in {RSRC}, got {name!r}")
+    return path
 
 def _to_python(value):
     """Finish rpy2's conversion: R lists become dicts, NULL becomes None."""

@@ -1,0 +1,258 @@
+"""Figures for the deck and the tutorial, made by code where the lecture had pictures.
+
+Each function returns a :class:`matplotlib.figure.Figure` and names the slide it
+draws for. The data are the lecture's own (AND, XOR, the regression of slide
+"Example: OLS"); nothing is invented.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from . import data, linear
+from .activations import relu, sigmoid, step
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#7f7f7f"
+STYLE = {
+    "font.size": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "axes.titleweight": "bold",
+}
+
+
+def _figure(width: float, height: float) -> Figure:
+    import matplotlib
+
+    matplotlib.rcParams.update(STYLE)
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def activation_functions() -> Figure:
+    """Slide "Activation Functions": step, sigmoid, tanh and ReLU side by side."""
+    fig = _figure(12, 3.4)
+    z = np.linspace(-4, 4, 801)
+    panels = [
+        ("Step", step(z), r"$1$ if $z \geq 0$, else $0$"),
+        ("Sigmoid", sigmoid(z), r"$1 / (1 + e^{-z})$"),
+        ("tanh", np.tanh(z), r"$\tanh(z)$"),
+        ("ReLU", relu(z), r"$\max(0, z)$"),
+    ]
+    for ax, (name, values, formula), colour in zip(fig.subplots(1, 4, sharex=True), panels, (BLUE, ORANGE, GREEN, VERMILION)):
+        if name == "Step":  # draw the jump, not a slanted line through it
+            ax.plot(z[z < 0], values[z < 0], color=colour, lw=2.5)
+            ax.plot(z[z >= 0], values[z >= 0], color=colour, lw=2.5)
+            ax.plot([0], [1], "o", color=colour)
+            ax.plot([0], [0], "o", color=colour, mfc="white")
+        else:
+            ax.plot(z, values, color=colour, lw=2.5)
+        ax.set_title(name)
+        ax.set_xlabel(formula)
+        ax.axhline(0, color=GREY, lw=0.8)
+        ax.axvline(0, color=GREY, lw=0.8)
+    return fig
+
+
+def _network(ax, layers: list[list[str]], *, weights: list[str] | None = None, activation: list[str] | None = None):
+    """Draw a feed-forward network: one column of labelled neurons per layer, all connected."""
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    xs = np.linspace(0, 3.2 * (len(layers) - 1), len(layers))
+    positions = []
+    for x, labels in zip(xs, layers):
+        ys = np.linspace(1.1 * (len(labels) - 1), -1.1 * (len(labels) - 1), len(labels)) if len(labels) > 1 else [0.0]
+        positions.append([(x, y) for y in ys])
+    colours = [BLUE] + [ORANGE] * (len(layers) - 2) + [GREEN]
+    for k, (column, labels) in enumerate(zip(positions, layers)):
+        for (x, y), label in zip(column, labels):
+            ax.add_patch(Circle((x, y), 0.45, facecolor=colours[k], edgecolor="black", alpha=0.9, zorder=3))
+            ax.text(x, y, label, ha="center", va="center", fontsize=15, color="white", weight="bold", zorder=4)
+        if k + 1 < len(layers):
+            for a in column:
+                for b in positions[k + 1]:
+                    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=14, shrinkA=22, shrinkB=22, color=GREY, lw=1.3, zorder=1))
+    for x, label in zip(xs, ["input layer", *["hidden layer"] * (len(layers) - 2), "output"]):
+        ax.text(x, -1.1 * max(len(l) - 1 for l in layers) - 1.0, label, ha="center", fontsize=13, style="italic")
+    if weights:
+        ax.text(xs[0] + 1.6, 1.1 * max(len(l) - 1 for l in layers) + 0.75, weights[0], ha="center", fontsize=14)
+    if activation:
+        for x, text in zip(xs[1:], activation):
+            ax.text(x, 1.1 * max(len(l) - 1 for l in layers) + 0.75, text, ha="center", fontsize=14)
+    ax.set_xlim(xs[0] - 1, xs[-1] + 1)
+    ax.set_ylim(-1.1 * max(len(l) - 1 for l in layers) - 1.5, 1.1 * max(len(l) - 1 for l in layers) + 1.3)
+
+
+def perceptron_diagram() -> Figure:
+    """Slide "Single-Layer Perceptron (SLP)": inputs, weights and bias into one output neuron."""
+    fig = _figure(7, 3.6)
+    ax = fig.subplots()
+    _network(ax, [["$X_1$", "$X_2$"], [r"$\hat{Y}$"]], weights=["$w_1, w_2$"], activation=[r"$f(\sum_j w_j X_j + b)$"])
+    return fig
+
+
+def mlp_diagram() -> Figure:
+    """Slide "Multi-Layer Perceptron (MLP)": the 2-2-1 network of "MLP for XOR"."""
+    fig = _figure(8, 3.6)
+    ax = fig.subplots()
+    _network(
+        ax,
+        [["$X_1$", "$X_2$"], ["$h_1$", "$h_2$"], [r"$\hat{Y}$"]],
+        weights=["$W_1, b_1$"],
+        activation=["ReLU", "sigmoid"],
+    )
+    return fig
+
+
+def boolean_plane(kind: str, params=None) -> Figure:
+    """Slides on AND and XOR: the four inputs in the plane, coloured by Y.
+
+    ``kind`` is "and" or "xor". For AND, ``params = (w1, w2, b)`` draws the
+    perceptron's boundary ``w1 X1 + w2 X2 + b = 0`` and shades where it fires.
+    """
+    frames = {"and": data.and_data, "xor": data.xor_data}
+    if kind not in frames:
+        raise ValueError(f"kind: expected 'and' or 'xor', got {kind!r}")
+    X, y = data.features(frames[kind]())
+    fig = _figure(4.6, 4.2)
+    ax = fig.subplots()
+    grid = np.linspace(-0.5, 1.5, 401)
+    if params is not None:
+        w1, w2, b = params
+        G1, G2 = np.meshgrid(grid, grid)
+        ax.contourf(G1, G2, step(w1 * G1 + w2 * G2 + b), levels=[-0.5, 0.5, 1.5], colors=[BLUE, ORANGE], alpha=0.12)
+        ax.plot(grid, -(w1 * grid + b) / w2, color="black", lw=2, label="perceptron boundary")
+    for label, colour, marker in ((0, BLUE, "o"), (1, ORANGE, "s")):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], s=260, color=colour, marker=marker, edgecolor="black", zorder=3, label=f"Y = {label}")
+    ax.legend(loc="upper left", fontsize=10, framealpha=0.9)
+    ax.set_xlim(-0.5, 1.5)
+    ax.set_ylim(-0.5, 1.5)
+    ax.set_xticks([0, 1])
+    ax.set_yticks([0, 1])
+    ax.set_xlabel("$X_1$")
+    ax.set_ylabel("$X_2$")
+    ax.set_title(f"$X_1$ {kind.upper()} $X_2$")
+    return fig
+
+
+STATIONARY = {
+    "Local Minimum": (lambda x: x**4 - 4 * x**2 + 5, lambda x: 4 * x**3 - 8 * x, r"$f(x) = x^4 - 4x^2 + 5$"),
+    "Local Maximum": (lambda x: -(x**4) + 4 * x**2 + 1, lambda x: -4 * x**3 + 8 * x, r"$f(x) = -x^4 + 4x^2 + 1$"),
+    "Saddle Point": (lambda x: x**3, lambda x: 3 * x**2, r"$f(x) = x^3$"),
+}
+
+
+def stationary_points() -> Figure:
+    """Slide "Stationary (Critical) Points": the three functions it names, with f'(x) = 0 marked."""
+    fig = _figure(12, 3.6)
+    x = np.linspace(-2.3, 2.3, 601)
+    critical = {"Local Minimum": [-np.sqrt(2), 0.0, np.sqrt(2)], "Local Maximum": [-np.sqrt(2), 0.0, np.sqrt(2)], "Saddle Point": [0.0]}
+    for ax, (title, (f, _, formula)) in zip(fig.subplots(1, 3), STATIONARY.items()):
+        ax.plot(x, f(x), color=BLUE, lw=2.5)
+        for c in critical[title]:
+            ax.plot([c - 0.5, c + 0.5], [f(c), f(c)], color=VERMILION, lw=1.5)
+            ax.plot([c], [f(c)], "o", color=VERMILION, zorder=3)
+        ax.set_title(title)
+        ax.set_xlabel(formula)
+        if title == "Saddle Point":
+            ax.set_ylim(-6, 6)
+    return fig
+
+
+def descend_1d(grad, x0: float, lr: float, steps: int) -> np.ndarray:
+    """Gradient descent on one variable: the iterates x_0, x_1, ..., x_steps."""
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * grad(xs[-1]))
+    return np.array(xs)
+
+
+def gradient_descent_1d() -> Figure:
+    """Slide "Gradient Descent for 1 Variable": iterates on f(x) = x^4 - 4x^2 + 5 from two starts.
+
+    Shown offline in place of the lecture's web app: one start reaches the minimum on
+    its side, and a start on the other side of the maximum at 0 reaches the other.
+    """
+    f, grad, formula = STATIONARY["Local Minimum"]
+    fig = _figure(11, 3.8)
+    x = np.linspace(-2.4, 2.4, 601)
+    axes = fig.subplots(1, 2)
+    for ax, (x0, lr, colour) in zip(axes, ((0.2, 0.05, ORANGE), (-2.2, 0.02, GREEN))):
+        path = descend_1d(grad, x0, lr, 25)
+        ax.plot(x, f(x), color=BLUE, lw=2.5)
+        ax.plot(path, f(path), "o-", color=colour, ms=5, lw=1)
+        ax.annotate("start", (path[0], f(path[0])), textcoords="offset points", xytext=(8, 8))
+        ax.set_title(f"$x_0 = {x0}$, learning rate {lr}: ends at {path[-1]:.3f}")
+        ax.set_xlabel(formula)
+    return fig
+
+
+def gradient_descent_2d() -> Figure:
+    """Slide "Gradient Descent for 2 Variables": paths on f(x, y) = x^2 + 5y^2 for two learning rates.
+
+    A small rate creeps along the valley; a larger one zig-zags across it.
+    """
+    fig = _figure(11, 4.2)
+    g = np.linspace(-3, 3, 301)
+    G1, G2 = np.meshgrid(g, g)
+    for ax, lr in zip(fig.subplots(1, 2), (0.02, 0.18)):
+        ax.contour(G1, G2, G1**2 + 5 * G2**2, levels=15, cmap="Blues_r", linewidths=1)
+        point = np.array([-2.8, 1.5])
+        path = [point]
+        for _ in range(30):
+            point = point - lr * np.array([2 * point[0], 10 * point[1]])
+            path.append(point)
+        path = np.array(path)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=VERMILION, ms=4, lw=1.2)
+        ax.plot([0], [0], "*", color="black", ms=14)
+        ax.set_aspect("equal")
+        ax.set_title(f"learning rate {lr}, 30 steps")
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+    fig.suptitle(r"$f(x, y) = x^2 + 5y^2$, gradient $(2x, 10y)$")
+    return fig
+
+
+def regression_descent(epochs: int = 1000, lr: float = 0.01, seed: int = 0) -> Figure:
+    """Slide "Gradient Descent for Linear Regression": the paths of gradient descent and SGD
+    over the MSE contours of the lecture's regression data, from (0, 0) to OLS."""
+    X, y = data.regression_data()
+    betas_ols = linear.ols(X, y)
+    fig = _figure(11, 4.4)
+    b1, b2 = np.meshgrid(np.linspace(-0.3, 2.3, 261), np.linspace(-2.6, 0.4, 301))
+    B = np.stack([b1.ravel(), b2.ravel()])
+    mse = ((y[:, None] - X @ B) ** 2).mean(axis=0).reshape(b1.shape)
+    ax_paths, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    ax_paths.contour(b1, b2, mse, levels=np.geomspace(mse.min() * 1.01, mse.max(), 14), cmap="Blues_r", linewidths=1)
+    gd_path = [np.zeros(2)]
+    for _ in range(epochs):
+        gd_path.append(gd_path[-1] - lr * linear.mse_gradient(X, y, gd_path[-1]))
+    gd_path = np.array(gd_path)
+    rng = np.random.default_rng(seed)
+    sgd_path = [np.zeros(2)]
+    for _ in range(epochs):
+        idx = rng.choice(len(y), size=20, replace=False)
+        sgd_path.append(sgd_path[-1] - lr * linear.mse_gradient(X[idx], y[idx], sgd_path[-1]))
+    sgd_path = np.array(sgd_path)
+    ax_paths.plot(sgd_path[:, 0], sgd_path[:, 1], color=ORANGE, lw=1, alpha=0.8, label="SGD (batch 20)")
+    ax_paths.plot(gd_path[:, 0], gd_path[:, 1], color=VERMILION, lw=2.5, label="gradient descent")
+    ax_paths.plot(*betas_ols, "*", color="black", ms=16, label="OLS")
+    ax_paths.set_xlabel(r"$\beta_1$")
+    ax_paths.set_ylabel(r"$\beta_2$")
+    ax_paths.set_title(f"{epochs} steps, learning rate {lr}")
+    ax_paths.legend(loc="upper right", fontsize=11)
+    loss = lambda path: ((y[:, None] - X @ path.T) ** 2).mean(axis=0)  # noqa: E731
+    ax_loss.plot(loss(sgd_path), color=ORANGE, lw=1, alpha=0.8, label="SGD")
+    ax_loss.plot(loss(gd_path), color=VERMILION, lw=2.5, label="gradient descent")
+    ax_loss.axhline(loss(betas_ols[None, :])[0], color="black", ls="--", lw=1, label="OLS")
+    ax_loss.set_yscale("log")
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("MSE")
+    ax_loss.set_title("loss on all 100 rows")
+    ax_loss.legend(fontsize=11)
+    return fig

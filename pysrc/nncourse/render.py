@@ -1,0 +1,251 @@
+"""Render the deck: with Quarto where it is installed, else the built-in path.
+
+The built-in path does what Quarto does with a Jupyter-engine document: it executes
+the ``.qmd``'s Python cells in a Jupyter kernel (nbclient/ipykernel, the engine Quarto
+drives), honours the chunk options the deck uses (``echo``, ``eval``, ``output``,
+``include``, ``fig-cap``, ``fig-alt``, ``code-line-numbers``) and builds reveal.js
+HTML with Pandoc (``pypandoc-binary``) and reveal.js from npm (``npm ci`` at set-up).
+The result is one self-contained file: figures embedded, maths as MathML, nothing
+fetched from the network. It writes only into the output folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SLIDES = ROOT / "slides"
+DECK = "week10-neural-networks.qmd"
+REVEALJS = ROOT / "node_modules" / "reveal.js"
+FORMATS = ("revealjs", "html")
+OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
+FENCE = re.compile(r"^```\{python\}\s*$")
+
+
+class RenderError(RuntimeError):
+    """Rendering failed; the message names the slide and chunk, or the missing tool."""
+
+
+@dataclass
+class Cell:
+    """One piece of the document: Markdown, or a Python chunk with its options."""
+
+    kind: str  # "markdown" or "code"
+    source: str
+    options: dict = field(default_factory=dict)
+    slide: str = ""  # the title of the slide the cell is on
+    outputs: list = field(default_factory=list)
+
+
+def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
+    """Split a ``.qmd`` into its YAML front matter and cells (Markdown and ``{python}`` chunks)."""
+    import yaml
+
+    front: dict = {}
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4)
+        front = yaml.safe_load(text[4:end]) or {}
+        text = text[end + 5 :]
+    cells: list[Cell] = []
+    markdown: list[str] = []
+    slide = str(front.get("title", ""))
+    lines = iter(text.splitlines())
+    for line in lines:
+        if FENCE.match(line):
+            cells.append(Cell("markdown", "\n".join(markdown), slide=slide))
+            markdown = []
+            body = []
+            for inner in lines:
+                if inner.startswith("```"):
+                    break
+                body.append(inner)
+            options = {}
+            while body and OPTION.match(body[0]):
+                key, value = OPTION.match(body.pop(0)).groups()
+                options[key] = yaml.safe_load(value)
+            cells.append(Cell("code", "\n".join(body).strip("\n"), options, slide=slide))
+        else:
+            heading = re.match(r"^#{1,2} (.+?)(\s+\{.*\})?$", line)
+            if heading:
+                slide = heading.group(1)
+            markdown.append(line)
+    cells.append(Cell("markdown", "\n".join(markdown), slide=slide))
+    return front, [c for c in cells if c.kind == "code" or c.source.strip()]
+
+
+def options_for(cell: Cell, defaults: dict) -> dict:
+    """A chunk's options over the document's ``execute`` defaults (Quarto's precedence)."""
+    merged = {"echo": True, "eval": True, "output": True, "include": True, "warning": True, "code-line-numbers": True}
+    merged.update(defaults)
+    merged.update(cell.options)
+    return merged
+
+
+# What Quarto's Jupyter engine runs first in the kernel: inline PNG figures.
+KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
+
+
+def execute(path: Path = SLIDES / DECK, progress=None) -> tuple[dict, list[Cell]]:
+    """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
+    the document's folder. Cells come back with their outputs (nbformat dicts)."""
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    progress = progress or (lambda message: None)
+    front, cells = parse_qmd(path.read_text())
+    defaults = {**_project_options(path.parent).get("execute", {}), **front.get("execute", {})}
+    code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in [KERNEL_SETUP, *code]])
+    with tempfile.TemporaryDirectory() as sockets:
+        # IPC sockets in a private folder: the kernel's traffic never touches TCP
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(path.parent)}})
+        try:
+            _run(client, nb, code, progress)
+        finally:
+            if km.has_kernel:  # nbclient leaves a kernel it was handed running
+                km.shutdown_kernel(now=True)
+    return {**front, "execute": defaults}, cells
+
+
+def _run(client, nb, code: list[Cell], progress) -> None:
+    from nbclient.exceptions import CellExecutionError
+
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        for index, (cell, nb_cell) in enumerate(zip(code, nb.cells[1:])):
+            progress(f"[{index + 1}/{len(code)}] {cell.slide}")
+            try:
+                client.execute_cell(nb_cell, index + 1)
+            except CellExecutionError as exc:
+                raise RenderError(f"chunk {index + 1} on slide {cell.slide!r} failed:\n{exc}") from None
+            cell.outputs = nb_cell.outputs
+
+
+def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
+    """Pandoc Markdown for executed cells, honouring each chunk's options.
+
+    Figures are written into ``assets`` and referenced from there."""
+    import yaml
+
+    defaults = front.get("execute", {})
+    meta = {key: front[key] for key in ("title", "subtitle", "author", "date") if key in front}
+    parts = [f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---"]
+    figure = 0
+    for cell in cells:
+        if cell.kind == "markdown":
+            parts.append(cell.source)
+            continue
+        options = options_for(cell, defaults)
+        if not options["include"]:
+            continue
+        numbered = ".numberLines" if options["code-line-numbers"] else ""
+        if options["echo"]:
+            parts.append(f"```{{.python {numbered}}}\n{cell.source}\n```")
+        if options["output"] is False:
+            continue
+        for output in cell.outputs:
+            if output["output_type"] == "stream":
+                if output["name"] == "stderr" and not options["warning"]:
+                    continue
+                text = output["text"]
+                parts.append(_asis(text) if options["output"] == "asis" else f"```\n{text.rstrip()}\n```")
+            elif output["output_type"] in ("execute_result", "display_data"):
+                data = output["data"]
+                if "image/png" in data:
+                    figure += 1
+                    file = assets / f"figure-{figure}.png"
+                    file.write_bytes(base64.b64decode(data["image/png"]))
+                    caption = options.get("fig-cap", "")
+                    alt = options.get("fig-alt", caption)
+                    parts.append(f'![{caption}]({file.as_posix()}){{fig-alt="{alt}"}}')
+                elif "text/markdown" in data:
+                    parts.append(data["text/markdown"])
+                elif "text/plain" in data:
+                    parts.append(f"```\n{data['text/plain']}\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+def _asis(markdown: str) -> str:
+    """Raw Markdown printed by a chunk; Quarto's ``code-line-numbers`` becomes Pandoc's ``.numberLines``."""
+    return re.sub(r'\{(\.\w+) code-line-numbers="true"\}', r"{\1 .numberLines}", markdown)
+
+
+def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path) -> Path:
+    """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file."""
+    import pypandoc
+
+    revealjs = _format_options(front, to)
+    args = ["--standalone", "--embed-resources", "--mathml", f"--resource-path={resource_path}"]
+    css = revealjs.get("css")
+    if css:
+        args.append(f"--css={SLIDES / css}")
+    if to == "revealjs":
+        if not (REVEALJS / "dist" / "reveal.js").exists():
+            raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
+        args += [
+            "--slide-level=2",
+            f"--variable=revealjs-url={REVEALJS}",
+            f"--variable=theme={revealjs.get('theme', 'white').replace('default', 'white')}",
+            f"--variable=width={revealjs.get('width', 1280)}",
+            f"--variable=height={revealjs.get('height', 720)}",
+            "--variable=navigationMode=linear",
+            f"--variable=slideNumber={str(revealjs.get('slide-number', True)).lower()}",
+            f"--variable=hash={str(revealjs.get('hash', True)).lower()}",
+        ]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    pypandoc.convert_text(markdown, to=to if to == "revealjs" else "html5", format="markdown", outputfile=str(output), extra_args=args)
+    return output
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    engine: str  # "quarto" or "built-in"
+
+
+def render(to: str = "revealjs", output_dir: Path | None = None, progress=None, *, use_quarto: bool | None = None) -> Rendered:
+    """Render ``slides/``: with ``quarto`` when on PATH (unless ``use_quarto=False``), else built-in."""
+    if to not in FORMATS:
+        raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
+    output_dir = Path(output_dir) if output_dir else SLIDES / "_output"
+    quarto = shutil.which("quarto")
+    if use_quarto is None:
+        use_quarto = quarto is not None
+    if use_quarto:
+        if quarto is None:
+            raise RenderError("quarto: not found on PATH")
+        done = subprocess.run([quarto, "render", str(SLIDES / DECK), "--to", to, "--output-dir", str(output_dir.resolve())], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
+        return Rendered(output_dir / (Path(DECK).stem + ".html"), "quarto")
+    front, cells = execute(SLIDES / DECK, progress)
+    with tempfile.TemporaryDirectory() as assets:
+        markdown = to_markdown(front, cells, Path(assets))
+        path = build_html(markdown, front, output_dir / (Path(DECK).stem + ".html"), to=to, resource_path=Path(assets))
+    return Rendered(path, "built-in")
+
+
+def _project_options(folder: Path) -> dict:
+    import yaml
+
+    project = folder / "_quarto.yml"
+    return yaml.safe_load(project.read_text()) if project.exists() else {}
+
+
+def _format_options(front: dict, to: str) -> dict:
+    project = _project_options(SLIDES).get("format", {}).get(to, {}) or {}
+    own = (front.get("format", {}) or {}).get(to, {}) if isinstance(front.get("format"), dict) else {}
+    return {**project, **(own or {})}
+
+
+def progress_to_stderr(message: str) -> None:
+    print(f"\r\033[K{message}" if sys.stderr.isatty() else message, end="" if sys.stderr.isatty() else "\n", file=sys.stderr, flush=True)
