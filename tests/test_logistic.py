@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from results import results_glm
 
-from nncourse import data, ledger
+from nncourse import data, lecture, ledger
 from nncourse.logistic import FITTED_0_OR_1, GlmWarning, fit_logistic
 
 # Tolerances, per quantity, and why.
@@ -43,12 +43,7 @@ def test_xor_reproduces_the_lectures_glm_summary(lecture_ledger):
     result, warned = fit("XOR")
     assert warned == []
     assert result.names == ("(Intercept)", "X1", "X2")
-    # summary(xor_glm_fit) prints, in order: per coefficient estimate, SE, z, p; then the
-    # dispersion, the deviances with their df, AIC and the number of iterations.
-    computed = []
-    for j in range(3):
-        computed += [result.coef[j], result.se[j], result.z[j], result.p[j]]
-    computed += [1, result.null_deviance, result.df_null, result.deviance, result.df_residual, result.aic, result.iterations]
+    computed = lecture.glm_summary_numbers(result)
     failures = [c for c in ledger.check_numbers(lecture_ledger["xor_glm_summary"], computed) if not c.ok]
     assert not failures, [(c.printed.text, c.actual) for c in failures]
 

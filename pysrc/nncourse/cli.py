@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
 
     rep = commands.add_parser("report", help="which lecture numbers reproduce on this machine, and why not")
+    rep.add_argument("--format", choices=("text", "html", "json"), default="text", help="terminal table (default), one self-contained HTML page, or JSON")
+    rep.add_argument("--output", type=Path, default=None, help="write to this file instead of standard output")
     rep.add_argument("--runs", type=int, default=200, help="seeded runs per stochastic output (default 200)")
 
     args = parser.parse_args(argv)
@@ -35,10 +37,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from . import report
 
-    rows = report.build(runs=args.runs, progress=report.progress_to_stderr)
-    print(report.render_text(rows))
-    return report.exit_status(rows)
-
+    if args.runs < 2:
+        parser.error(f"--runs: expected at least 2 seeded runs, got {args.runs}")
+    built = report.build(runs=args.runs, progress=report.progress_to_stderr)
+    text = report.write(built, args.format, args.output)
+    if text is not None:
+        print(text)
+    else:
+        print(f"\rwrote {args.output}", file=sys.stderr)
+    return built.exit_status
 
 if __name__ == "__main__":
     sys.exit(main())

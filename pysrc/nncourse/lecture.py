@@ -74,3 +74,37 @@ def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
         if progress:
             progress(f"seeded run {i + 1}/{len(seeds)} (SGD, perceptron, MLP)")
     return {entry_id: np.array(values) for entry_id, values in runs.items()}
+
+
+# ---------------------------------------------------------------- R's outputs, computed in Python
+
+
+def _lm_fitted(frame) -> np.ndarray:
+    X, y = data.features(frame)
+    return np.column_stack([np.ones(len(y)), X]) @ linear.ols(X, y, intercept=True)
+
+
+def glm_summary_numbers(fit) -> list[float]:
+    """The numbers ``summary(glm)`` prints, in its order, from a :class:`~nncourse.logistic.LogisticFit`:
+    per coefficient estimate, SE, z, p; the dispersion; the deviances with their df; AIC; iterations."""
+    numbers: list[float] = []
+    for j in range(len(fit.coef)):
+        numbers += [fit.coef[j], fit.se[j], fit.z[j], fit.p[j]]
+    return numbers + [1, fit.null_deviance, fit.df_null, fit.deviance, fit.df_residual, fit.aic, fit.iterations]
+
+
+def _xor_glm():
+    from .logistic import fit_logistic
+
+    frame = data.xor_data()
+    return fit_logistic(frame[["X1", "X2"]], frame["Y"])
+
+
+# What Python computes for the lecture's R outputs (R's summary(lm) has no Python twin here).
+PYTHON_FOR_R = {
+    "and_pred": lambda: _lm_fitted(data.and_data()),
+    "and_pred_binary": lambda: (_lm_fitted(data.and_data()) >= 0.5).astype(float),
+    "xor_lm_pred": lambda: _lm_fitted(data.xor_data()),
+    "xor_glm_summary": lambda: glm_summary_numbers(_xor_glm()),
+    "xor_glm_pred": lambda: _xor_glm().fitted,
+}

@@ -29,9 +29,13 @@ def ols(X, y, *, intercept: bool = False) -> np.ndarray:
 
 
 def mse_gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
-    """Gradient of the MSE, ``-2 X^T (y - X beta) / N`` (slide "Regression with Gradient Descent")."""
+    """Gradient of the MSE, ``-2 X^T (y - X beta) / N`` (slide "Regression with Gradient Descent").
+
+    Bracketed as ``-2 * (X.T @ residuals)``: the slide's ``-2 * X.T @ residuals`` first
+    scales all of X (a copy of the data); scaling by 2 is exact, so both give the same bits.
+    """
     residuals = y - X @ betas
-    return -2 * X.T @ residuals / len(y)
+    return -2 * (X.T @ residuals) / len(y)
 
 
 def gradient_descent(X, y, *, lr: float = 0.01, epochs: int = 1000, init=None) -> np.ndarray:
