@@ -12,11 +12,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     ren = commands.add_parser("render", help="render the slides (Quarto if installed, else the built-in path)")
-    ren.add_argument("--to", choices=("revealjs", "html"), default="revealjs", help="output format (default revealjs)")
-    ren.add_argument("--output", type=Path, default=None, help="output folder (default slides/_output)")
+    ren.add_argument("document", nargs="?", type=Path, default=None, help="a .qmd to render (default: the week's slides)")
+    ren.add_argument("--to", choices=("revealjs", "html"), default=None, help="output format (default: revealjs for the slides, html otherwise)")
+    ren.add_argument("--output", type=Path, default=None, help="output folder (default: _output beside the document)")
     engine = ren.add_mutually_exclusive_group()
     engine.add_argument("--quarto", dest="use_quarto", action="store_true", default=None, help="insist on Quarto")
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
+
+    tut = commands.add_parser("tutorial", help="copy the tutorial into a working folder (never overwrites)")
+    tut.add_argument("folder", nargs="?", type=Path, default=Path("week10-tutorial"), help="where (default ./week10-tutorial)")
 
     rep = commands.add_parser("report", help="which lecture numbers reproduce on this machine, and why not")
     rep.add_argument("--format", choices=("text", "html", "json"), default="text", help="terminal table (default), one self-contained HTML page, or JSON")
@@ -27,13 +31,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "render":
         from . import render
 
+        document = args.document or render.SLIDES / render.DECK
+        to = args.to or ("revealjs" if document.resolve() == (render.SLIDES / render.DECK).resolve() else "html")
         try:
-            done = render.render(args.to, args.output, render.progress_to_stderr, use_quarto=args.use_quarto)
-        except render.RenderError as exc:
+            done = render.render(to, args.output, render.progress_to_stderr, use_quarto=args.use_quarto, document=document)
+        except (render.RenderError, ValueError) as exc:
             print(f"\nnncourse render: {exc}", file=sys.stderr)
             return 1
         how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
         print(f"\nrendered {done.path} with {how}", file=sys.stderr)
+        return 0
+    if args.command == "tutorial":
+        from . import tutorial
+
+        for path, what in tutorial.start(args.folder):
+            print(f"{what:>7}  {path}" + ("  (already there: your work is kept)" if what == "kept" else ""))
+        print(f"Open {args.folder / 'tutorial.ipynb'} in Jupyter, or render {args.folder / 'tutorial.qmd'} with Quarto.")
         return 0
     from . import report
 

@@ -79,25 +79,37 @@ def train_mlp(
     lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
     batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
     rng = minibatch.as_rng(rng)
-    start = init_weights(inputs=X.shape[1]) if init is None else _check_weights(init)
-    W1, b1, w2, b2 = start.W1.copy(), start.b1.copy(), start.w2.copy(), float(start.b2)
+    weights = init_weights(inputs=X.shape[1]) if init is None else _check_weights(init)
+    weights = MLPWeights(weights.W1.copy(), weights.b1.copy(), weights.w2.copy(), float(weights.b2))
     for _ in range(epochs):
         indices = minibatch.draw_batch(rng, len(y), batch_size, replace=True)
-        X_batch, y_batch = X[indices], y[indices]
-        z1 = X_batch @ W1 + b1  # hidden pre-activation
-        h = relu(z1)  # hidden layer (ReLU)
-        y_pred = sigmoid(h @ w2 + b2)  # output (sigmoid)
-        residuals = y_batch - y_pred
-        sig_d = y_pred * (1 - y_pred)  # sigmoid derivative
-        delta = np.outer(residuals * sig_d, w2) * relu_derivative(z1)  # backpropagation
-        gradient_w1 = -2 * X_batch.T @ delta / batch_size
-        gradient_b1 = -2 * np.sum(delta, axis=0) / batch_size
-        gradient_w2 = -2 * h.T @ (residuals * sig_d) / batch_size
-        gradient_b2 = -2 * np.sum(residuals * sig_d) / batch_size
-        W1 -= lr * gradient_w1
-        b1 -= lr * gradient_b1
-        w2 -= lr * gradient_w2  # the update the slide's listing cuts off
-        b2 -= lr * gradient_b2  # the update the slide's listing cuts off
+        weights = sgd_step(weights, X[indices], y[indices], lr)
+    return weights
+
+
+def sgd_step(weights: MLPWeights, X_batch: np.ndarray, y_batch: np.ndarray, lr: float) -> MLPWeights:
+    """One step of the loop of slide "MLP for XOR": forward pass, backpropagation, update.
+
+    Line for line the slide's loop body, with the output layer's update the listing
+    cuts off. Updates ``W1``, ``b1`` and ``w2`` in place (as the slide's ``-=``) and
+    returns the weights.
+    """
+    W1, b1, w2, b2 = weights
+    batch_size = len(y_batch)
+    z1 = X_batch @ W1 + b1  # hidden pre-activation
+    h = relu(z1)  # hidden layer (ReLU)
+    y_pred = sigmoid(h @ w2 + b2)  # output (sigmoid)
+    residuals = y_batch - y_pred
+    sig_d = y_pred * (1 - y_pred)  # sigmoid derivative
+    delta = np.outer(residuals * sig_d, w2) * relu_derivative(z1)  # backpropagation
+    gradient_w1 = -2 * X_batch.T @ delta / batch_size
+    gradient_b1 = -2 * np.sum(delta, axis=0) / batch_size
+    gradient_w2 = -2 * h.T @ (residuals * sig_d) / batch_size
+    gradient_b2 = -2 * np.sum(residuals * sig_d) / batch_size
+    W1 -= lr * gradient_w1
+    b1 -= lr * gradient_b1
+    w2 -= lr * gradient_w2  # the update the slide's listing cuts off
+    b2 -= lr * gradient_b2  # the update the slide's listing cuts off
     return MLPWeights(W1, b1, w2, b2)
 
 

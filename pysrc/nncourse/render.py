@@ -126,7 +126,8 @@ def _run(client, nb, code: list[Cell], progress) -> None:
             try:
                 client.execute_cell(nb_cell, index + 1)
             except CellExecutionError as exc:
-                raise RenderError(f"chunk {index + 1} on slide {cell.slide!r} failed:\n{exc}") from None
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
+                raise RenderError(f"chunk {index + 1} on slide {cell.slide!r} failed:\n{plain}") from None
             cell.outputs = nb_cell.outputs
 
 
@@ -179,27 +180,27 @@ def _asis(markdown: str) -> str:
     return re.sub(r'\{(\.\w+) code-line-numbers="true"\}', r"{\1 .numberLines}", markdown)
 
 
-def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path) -> Path:
+def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path = SLIDES) -> Path:
     """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file."""
     import pypandoc
 
-    revealjs = _format_options(front, to)
+    options = _format_options(front, to, folder)
     args = ["--standalone", "--embed-resources", "--mathml", f"--resource-path={resource_path}"]
-    css = revealjs.get("css")
+    css = options.get("css")
     if css:
-        args.append(f"--css={SLIDES / css}")
+        args.append(f"--css={folder / css}")
     if to == "revealjs":
         if not (REVEALJS / "dist" / "reveal.js").exists():
             raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
         args += [
             "--slide-level=2",
             f"--variable=revealjs-url={REVEALJS}",
-            f"--variable=theme={revealjs.get('theme', 'white').replace('default', 'white')}",
-            f"--variable=width={revealjs.get('width', 1280)}",
-            f"--variable=height={revealjs.get('height', 720)}",
+            f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
+            f"--variable=width={options.get('width', 1280)}",
+            f"--variable=height={options.get('height', 720)}",
             "--variable=navigationMode=linear",
-            f"--variable=slideNumber={str(revealjs.get('slide-number', True)).lower()}",
-            f"--variable=hash={str(revealjs.get('hash', True)).lower()}",
+            f"--variable=slideNumber={str(options.get('slide-number', True)).lower()}",
+            f"--variable=hash={str(options.get('hash', True)).lower()}",
         ]
     output.parent.mkdir(parents=True, exist_ok=True)
     pypandoc.convert_text(markdown, to=to if to == "revealjs" else "html5", format="markdown", outputfile=str(output), extra_args=args)
@@ -212,26 +213,53 @@ class Rendered:
     engine: str  # "quarto" or "built-in"
 
 
-def render(to: str = "revealjs", output_dir: Path | None = None, progress=None, *, use_quarto: bool | None = None) -> Rendered:
-    """Render ``slides/``: with ``quarto`` when on PATH (unless ``use_quarto=False``), else built-in."""
+def render(
+    to: str = "revealjs", output_dir: Path | None = None, progress=None, *, use_quarto: bool | None = None, document: Path = SLIDES / DECK
+) -> Rendered:
+    """Render ``document`` (the deck by default): with ``quarto`` when on PATH (unless
+    ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
+    (default: ``_output`` beside the document)."""
     if to not in FORMATS:
         raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
-    output_dir = Path(output_dir) if output_dir else SLIDES / "_output"
+    document = Path(document).resolve()
+    if not document.is_file() or document.suffix != ".qmd":
+        raise ValueError(f"document: expected a .qmd file, got {document}")
+    output_dir = Path(output_dir).resolve() if output_dir else document.parent / "_output"
+    target = output_dir / (document.stem + ".html")
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
     if use_quarto:
         if quarto is None:
             raise RenderError("quarto: not found on PATH")
-        done = subprocess.run([quarto, "render", str(SLIDES / DECK), "--to", to, "--output-dir", str(output_dir.resolve())], capture_output=True, text=True)
+        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(output_dir)], capture_output=True, text=True)
         if done.returncode != 0:
             raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
-        return Rendered(output_dir / (Path(DECK).stem + ".html"), "quarto")
-    front, cells = execute(SLIDES / DECK, progress)
+        return Rendered(target, "quarto")
+    front, cells = execute(document, progress)
     with tempfile.TemporaryDirectory() as assets:
         markdown = to_markdown(front, cells, Path(assets))
-        path = build_html(markdown, front, output_dir / (Path(DECK).stem + ".html"), to=to, resource_path=Path(assets))
+        path = build_html(markdown, front, target, to=to, resource_path=Path(assets), folder=document.parent)
     return Rendered(path, "built-in")
+
+
+def to_notebook(document: Path):
+    """A ``.qmd`` as a Jupyter notebook (Markdown and code cells, chunk options kept as ``#|``
+    lines), for students without Quarto."""
+    import nbformat
+
+    front, cells = parse_qmd(Path(document).read_text())
+    title = f"# {front['title']}\n\n{front.get('subtitle', '')}".strip() if "title" in front else ""
+    nb_cells = [nbformat.v4.new_markdown_cell(title)] if title else []
+    for cell in cells:
+        if cell.kind == "markdown":
+            nb_cells.append(nbformat.v4.new_markdown_cell(cell.source.strip("\n")))
+        else:
+            options = "".join(f"#| {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in cell.options.items())
+            nb_cells.append(nbformat.v4.new_code_cell(options + cell.source))
+    notebook = nbformat.v4.new_notebook(cells=nb_cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
 
 
 def _project_options(folder: Path) -> dict:
@@ -241,10 +269,11 @@ def _project_options(folder: Path) -> dict:
     return yaml.safe_load(project.read_text()) if project.exists() else {}
 
 
-def _format_options(front: dict, to: str) -> dict:
-    project = _project_options(SLIDES).get("format", {}).get(to, {}) or {}
-    own = (front.get("format", {}) or {}).get(to, {}) if isinstance(front.get("format"), dict) else {}
-    return {**project, **(own or {})}
+def _format_options(front: dict, to: str, folder: Path) -> dict:
+    project = (_project_options(folder).get("format", {}) or {}).get(to, {}) or {}
+    own = front.get("format", {})
+    own = (own.get(to, {}) or {}) if isinstance(own, dict) else {}
+    return {**project, **own}
 
 
 def progress_to_stderr(message: str) -> None:
