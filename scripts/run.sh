@@ -31,12 +31,14 @@ apt_install() {
 
 ensure_python() {
     PYTHON=${PYTHON:-python3}
-    if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    # venv needs ensurepip (Debian splits it into python3-venv); rpy2 compiles against Python.h.
+    local ready='import os, sys, sysconfig, venv, ensurepip; sys.exit(sys.version_info < (3, 10) or not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'
+    if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -c "$ready" 2>/dev/null; then
         if can_apt; then
             apt_install python3 python3-venv python3-dev
             PYTHON=python3
         else
-            die "need Python >= 3.10 with the venv module. Install it (Debian: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3, then run this again."
+            die "need Python >= 3.10 with venv and its headers. Install them (Debian: apt-get install python3 python3-venv python3-dev) or set PYTHON=/path/to/python3, then run this again."
         fi
     fi
 }
@@ -73,7 +75,7 @@ rpy2_requirement() {
 ensure_node_and_chromium() {
     local missing=()
     command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
     [ ${#missing[@]} = 0 ] && return
     if can_apt; then
         apt_install "${missing[@]}"

@@ -41,6 +41,7 @@ class Cell:
     source: str
     options: dict = field(default_factory=dict)
     slide: str = ""  # the title of the slide the cell is on
+    number: int = 0  # a code chunk's place among the document's chunks, from 1
     outputs: list = field(default_factory=list)
 
 
@@ -70,7 +71,8 @@ def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
             while body and OPTION.match(body[0]):
                 key, value = OPTION.match(body.pop(0)).groups()
                 options[key] = yaml.safe_load(value)
-            cells.append(Cell("code", "\n".join(body).strip("\n"), options, slide=slide))
+            number = sum(c.kind == "code" for c in cells) + 1
+            cells.append(Cell("code", "\n".join(body).strip("\n"), options, slide=slide, number=number))
         else:
             heading = re.match(r"^#{1,2} (.+?)(\s+\{.*\})?$", line)
             if heading:
@@ -127,7 +129,7 @@ def _run(client, nb, code: list[Cell], progress) -> None:
                 client.execute_cell(nb_cell, index + 1)
             except CellExecutionError as exc:
                 plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
-                raise RenderError(f"chunk {index + 1} on slide {cell.slide!r} failed:\n{plain}") from None
+                raise RenderError(f"chunk {cell.number} on slide {cell.slide!r} failed:\n{plain}") from None
             cell.outputs = nb_cell.outputs
 
 

@@ -1,0 +1,104 @@
+"""The built-in renderer honours the chunk options Quarto's would, names the failing
+slide and chunk, and writes nowhere but its output folder."""
+
+import hashlib
+
+import pytest
+
+from nncourse import render
+from nncourse.cli import main
+
+DOC = '''---
+title: "A small deck"
+execute:
+  echo: true
+---
+
+## First slide
+
+```{python}
+#| include: false
+hidden = 41
+```
+
+```{python}
+#| echo: false
+print("only the output", hidden + 1)
+```
+
+```{python}
+#| output: false
+shown_code_without_output = 1
+```
+
+```{python}
+#| eval: false
+raise RuntimeError("never run")
+```
+
+```{python}
+#| echo: false
+#| output: asis
+print("**raw markdown**")
+```
+
+## Second slide
+
+```{python}
+1 / 0
+```
+'''
+
+
+def test_parse_qmd_reads_front_matter_options_and_slides():
+    front, cells = render.parse_qmd(DOC)
+    assert front["title"] == "A small deck" and front["execute"] == {"echo": True}
+    code = [c for c in cells if c.kind == "code"]
+    assert [c.options for c in code] == [{"include": False}, {"echo": False}, {"output": False}, {"eval": False}, {"echo": False, "output": "asis"}, {}]
+    assert [c.slide for c in code] == ["First slide"] * 5 + ["Second slide"]
+    assert code[1].source == 'print("only the output", hidden + 1)'
+
+
+def test_a_failing_chunk_names_its_slide_and_number(tmp_path):
+    doc = tmp_path / "small.qmd"
+    doc.write_text(DOC)
+    with pytest.raises(render.RenderError, match=r"chunk 6 on slide 'Second slide' failed:(.|\n)*ZeroDivisionError"):
+        render.render("html", tmp_path / "out", use_quarto=False, document=doc)
+    assert not (tmp_path / "out").exists()
+
+
+def test_chunk_options_shape_the_markdown(tmp_path):
+    doc = tmp_path / "small.qmd"
+    doc.write_text(DOC.split("## Second slide")[0])
+    front, cells = render.execute(doc)
+    markdown = render.to_markdown(front, cells, tmp_path)
+    assert "hidden = 41" not in markdown  # include: false hides code and output
+    assert "only the output 42" in markdown and 'print("only the output"' not in markdown  # echo: false
+    assert "shown_code_without_output = 1" in markdown  # output: false keeps the code
+    assert "never run" in markdown  # eval: false shows the code, runs nothing
+    assert "\n**raw markdown**\n" in markdown and "```\n**raw markdown**" not in markdown  # asis
+    assert markdown.startswith("---\ntitle: A small deck\n---")
+
+
+def digest(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_render_writes_only_its_output_folder(tmp_path):
+    doc = tmp_path / "small.qmd"
+    doc.write_text(DOC.split("## Second slide")[0])
+    before = digest(tmp_path)
+    done = render.render("html", tmp_path / "_output", use_quarto=False, document=doc)
+    after = digest(tmp_path)
+    assert done.path == tmp_path / "_output" / "small.html"
+    assert {k: v for k, v in after.items() if k.parts[0] != "_output"} == before
+
+
+def test_cli_names_a_bad_document(tmp_path, capsys):
+    assert main(["render", str(tmp_path / "missing.qmd"), "--built-in"]) == 1
+    assert "document: expected a .qmd file" in capsys.readouterr().err
+
+
+def test_render_rejects_an_unknown_format():
+    with pytest.raises(ValueError, match=r"to: expected one of \('revealjs', 'html'\), got 'pdf'"):
+        render.render("pdf")
