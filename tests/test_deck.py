@@ -134,6 +134,14 @@ def test_rendered_deck_has_the_lectures_slides_in_order(rendered):
     assert 'id="title-slide"' in html and "Week 10: Neural Networks" in html
 
 
+def test_rendered_deck_shows_what_r_printed(rendered):
+    # R's output reaches the page itself (cell-magic output has been lost on the way in some Quarto versions)
+    page = rendered.read_text()
+    for text in ("Number of Fisher Scoring iterations: 2", "Residual deviance: 5.5452", "3.698e-32", "-0.25  0.25  0.25  0.75"):
+        assert text in page, text
+    assert 'class="sourceCode r' in page  # R code highlighted as R
+
+
 def test_rendered_deck_embeds_every_figure(rendered, executed):
     import matplotlib.image
 

@@ -67,21 +67,19 @@ def nan_answer(*args):
     return np.full(3, np.nan)
 
 
-@pytest.mark.parametrize(
-    "check", [tutorial.check_exercise_1, tutorial.check_exercise_2, tutorial.check_exercise_4, tutorial.check_exercise_5, tutorial.check_exercise_7, tutorial.check_exercise_8]
-)
-def test_raising_none_and_strings_give_clear_messages(check):
+ALL_CHECKS = [
+    (tutorial.check_exercise_1, 1), (tutorial.check_exercise_2, 1), (tutorial.check_exercise_3, 2), (tutorial.check_exercise_4, 1),
+    (tutorial.check_exercise_5, 1), (tutorial.check_exercise_6, 1), (tutorial.check_exercise_7, 1), (tutorial.check_exercise_8, 1),
+]
+
+
+@pytest.mark.parametrize("check, args", ALL_CHECKS)
+def test_raising_none_and_strings_give_clear_messages(check, args):
     for student, message in BAD_BEHAVIOUR:
-        assert message in hint(check(student))
+        assert message in hint(check(*[student] * args))
 
 
-@pytest.mark.parametrize(
-    "check, args",
-    [
-        (tutorial.check_exercise_1, 1), (tutorial.check_exercise_2, 1), (tutorial.check_exercise_3, 2), (tutorial.check_exercise_4, 1),
-        (tutorial.check_exercise_5, 1), (tutorial.check_exercise_6, 1), (tutorial.check_exercise_7, 1), (tutorial.check_exercise_8, 1),
-    ],
-)
+@pytest.mark.parametrize("check, args", ALL_CHECKS)
 def test_endless_loops_are_stopped_and_named(check, args):
     start = time.perf_counter()
     message = hint(check(*[endless] * args))
@@ -95,6 +93,9 @@ NAN_ANSWERS = [
     (tutorial.check_exercise_4, [lambda X, y, lr, epochs: np.full(X.shape[1], np.inf)]),
     (tutorial.check_exercise_7, [lambda X, y, lr, epochs: np.full(X.shape[1] + 1, np.nan)]),
     (tutorial.check_exercise_8, [lambda params, x: float("nan")]),
+    (tutorial.check_exercise_2, [lambda params, X, y: float("nan")]),
+    (tutorial.check_exercise_5, [lambda rng, n, k: np.full(k, np.nan)]),
+    (tutorial.check_exercise_6, [lambda w, X, y, lr: (w[0] * np.nan, w[1], w[2], w[3])]),
 ]
 
 
@@ -254,7 +255,7 @@ def test_exercise_8_mistakes():
     assert tutorial.check_exercise_8(lambda p, x: x @ p[:-1] + p[-1]).passed
     assert "leaves out the bias" in hint(tutorial.check_exercise_8(lambda p, x: x @ p[:-1]))
     assert "return the margin itself" in hint(tutorial.check_exercise_8(lambda p, x: step(x @ p[:-1] + p[-1])))
-    assert "expected 0.0" not in hint(tutorial.check_exercise_8(lambda p, x: x @ p[:-1] - p[-1]))
+    assert "the bias is subtracted" in hint(tutorial.check_exercise_8(lambda p, x: x @ p[:-1] - p[-1]))
 
 
 # ---------------------------------------------------------------- starting and rendering

@@ -402,6 +402,8 @@ def check_exercise_5(draw_batch: Callable) -> Verdict:
 
 
 def _weights(value) -> mlp.MLPWeights:
+    if value is None or isinstance(value, (str, bytes)):
+        _array(value, "the weights")  # the same messages as for any other answer
     try:
         W1, b1, w2, b2 = value
     except (TypeError, ValueError):
@@ -515,6 +517,7 @@ def check_exercise_8(margin: Callable) -> Verdict:
             _diagnose(np.array(got), np.array(expected), {
                 "that leaves out the bias: add params[-1].": np.array(x @ params[:-1]),
                 "that is step(margin): return the margin itself, w . x + b.": step(expected),
+                "the bias is subtracted: the margin is w . x + b, with b = params[-1] added.": np.array(x @ params[:-1] - params[-1]),
             }, f"expected {expected:.6g} for params {np.round(params, 3).tolist()} and x {np.round(x, 3).tolist()}, got {got:.6g}.")
         return "at (1, 0) the printed parameters give a margin of exactly 0.0, and step(0) = 1: the rounded model says 1 AND 0 = 1."
 
