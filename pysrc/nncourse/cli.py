@@ -7,6 +7,14 @@ import sys
 from pathlib import Path
 
 
+def progress_to_stderr(message: str) -> None:
+    """Progress on long work: one line rewritten in a terminal, a line each elsewhere."""
+    if sys.stderr.isatty():
+        print(f"\r\033[K{message}", end="", file=sys.stderr, flush=True)
+    else:
+        print(message, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nncourse", description="Week 10 (Neural Networks) of POP77032, reproduced.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -34,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         document = args.document or render.SLIDES / render.DECK
         to = args.to or ("revealjs" if document.resolve() == (render.SLIDES / render.DECK).resolve() else "html")
         try:
-            done = render.render(to, args.output, render.progress_to_stderr, use_quarto=args.use_quarto, document=document)
+            done = render.render(to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document)
         except (render.RenderError, ValueError) as exc:
             print(f"\nnncourse render: {exc}", file=sys.stderr)
             return 1
@@ -52,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.runs < 2:
         parser.error(f"--runs: expected at least 2 seeded runs, got {args.runs}")
-    built = report.build(runs=args.runs, progress=report.progress_to_stderr)
+    built = report.build(runs=args.runs, progress=progress_to_stderr)
     text = report.write(built, args.format, args.output)
     if text is not None:
         print(text)

@@ -71,7 +71,7 @@ def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
         runs["and_perceptron_params"].append(and_perceptron_params(seed))
         for entry_id, value in mlp_outputs(seed).items():
             runs[entry_id].append(np.ravel(value))
-        if progress:
+        if progress and ((i + 1) % max(1, len(seeds) // 10) == 0 or i + 1 == len(seeds)):
             progress(f"seeded run {i + 1}/{len(seeds)} (SGD, perceptron, MLP)")
     return {entry_id: np.array(values) for entry_id, values in runs.items()}
 

@@ -15,7 +15,6 @@ import base64
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,7 +275,3 @@ def _format_options(front: dict, to: str, folder: Path) -> dict:
     own = front.get("format", {})
     own = (own.get(to, {}) or {}) if isinstance(own, dict) else {}
     return {**project, **own}
-
-
-def progress_to_stderr(message: str) -> None:
-    print(f"\r\033[K{message}" if sys.stderr.isatty() else message, end="" if sys.stderr.isatty() else "\n", file=sys.stderr, flush=True)

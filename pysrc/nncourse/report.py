@@ -16,7 +16,6 @@ import json
 import platform
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +169,6 @@ def build(runs: int = 200, progress=None, *, book: ledger.Ledger | None = None, 
             if entry.id in r_for_python:
                 value = np.asarray(r_for_python[entry.id]())
                 r = judge_numbers(entry, value, f"R port: {np.array2string(value, precision=8)}", tol)
-                r.status = "at-precision" if r.status == "as-printed" else r.status  # R prints no NumPy repr
         else:
             if session is None:
                 r = Side("not-run", "", [why_not])
@@ -371,11 +369,6 @@ Each figure shows {len(next(iter(report.runs.values())))} seeded runs of the sam
 {studies}
 </body></html>
 """
-
-
-def progress_to_stderr(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r\033[K{message}", end="", file=sys.stderr, flush=True)
 
 
 def write(report: Report, fmt: str, output: Path | None) -> str | None:
