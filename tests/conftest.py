@@ -47,11 +47,7 @@ def r():
 @pytest.fixture(scope="session")
 def r_lecture_chunks(r):
     """What the lecture's R scripts print, chunk by chunk, keyed by the chunk's code."""
-    chunks = {}
-    for script in ("lecture_and.R", "lecture_xor.R"):
-        for chunk in r.run_script(script)[0]:
-            chunks[chunk.code] = chunk
-    return chunks
+    return r.lecture_chunks()
 
 
 @pytest.fixture(scope="session")

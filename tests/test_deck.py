@@ -121,7 +121,7 @@ def test_deck_stochastic_outputs_are_the_packages_from_the_decks_seeds(executed,
 
 def test_r_code_shown_is_the_code_run(r, executed):
     shown = [body for cell in code_cells(executed) for info, body in fenced_blocks(printed(cell)) if info.startswith("{.r")]
-    sections = {**rbridge.sections("lecture_and.R"), **rbridge.sections("lecture_xor.R")}
+    sections = {label: code for script in rbridge.LECTURE_SCRIPTS for label, code in rbridge.sections(script).items()}
     assert len(shown) == len(sections)  # every section shown once
     assert sorted(shown) == sorted(sections.values())  # the file's text, as R parsed and ran it
 

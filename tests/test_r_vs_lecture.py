@@ -54,7 +54,7 @@ def test_every_rsrc_file_runs_alone_with_rscript(r, script):
     assert "Error" not in result.stderr
 
 
-@pytest.mark.parametrize("script", ["lecture_and.R", "lecture_xor.R"])
+@pytest.mark.parametrize("script", rbridge.LECTURE_SCRIPTS)
 def test_rscript_output_holds_every_entry_of_the_script_in_order(r, lecture_ledger, script):
     stdout = subprocess.run(["Rscript", str(rbridge.RSRC / script)], capture_output=True, text=True, check=True).stdout
     rules = ledger.rules_for("r", r.version)

@@ -24,6 +24,7 @@ import pandas as pd
 
 RSRC = Path(__file__).resolve().parents[2] / "rsrc"
 SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
+LECTURE_SCRIPTS = ("lecture_and.R", "lecture_xor.R")  # the lecture's own R code, as it prints
 
 
 class RUnavailable(RuntimeError):
@@ -124,18 +125,21 @@ class RSession:
         :class:`RWarning`; an R error raises :class:`RError` naming the expression.
         """
         env = self.new_env() if env is None else env
-        raw = self._base["nncourse_evaluate"](code, env)
         chunks = []
-        for item in raw:
+        for item in self._base["nncourse_evaluate"](code, env):
             fields = dict(zip(item.names, item))
             chunk = Chunk(str(fields["code"][0]), str(fields["output"][0]), tuple(str(w) for w in fields["warnings"]))
-            for message in chunk.warnings:
-                warnings.warn(message, RWarning, stacklevel=2)
-            error = fields["error"][0]
-            if error is not self._ro.NA_Character:
-                raise RError(f"R error in `{chunk.code}`: {error}")
+            self._surface(fields, f"`{chunk.code}`")
             chunks.append(chunk)
         return chunks
+
+    def _surface(self, fields: dict, where: str) -> None:
+        """R's warnings (``fields["warnings"]``) as :class:`RWarning`, its error as :class:`RError`."""
+        for message in fields["warnings"]:
+            warnings.warn(str(message), RWarning, stacklevel=3)
+        error = fields["error"][0]
+        if error is not self._ro.NA_Character:
+            raise RError(f"R error in {where}: {error}")
 
     def run_script(self, name: str):
         """Run ``rsrc/<name>`` in a fresh environment: its chunks, and the environment."""
@@ -146,6 +150,9 @@ class RSession:
         """``rsrc/<name>``, to be run section by section in one environment."""
         return RScript(self, name)
 
+    def lecture_chunks(self) -> dict[str, Chunk]:
+        """What the lecture's R scripts print here, chunk by chunk, keyed by the chunk's code."""
+        return {chunk.code: chunk for script in LECTURE_SCRIPTS for chunk in self.run_script(script)[0]}
 
     def call(self, function: str, *args, env=None, **kwargs):
         """Call an R function (from ``rsrc/algorithms.R`` unless ``env`` is given) on
@@ -153,11 +160,7 @@ class RSession:
         env = self.algorithms if env is None else env
         result = self._base["nncourse_call"](env.find(function), self._args(args, kwargs))
         fields = dict(zip(result.names, result))
-        for message in fields["warnings"]:
-            warnings.warn(str(message), RWarning, stacklevel=2)
-        error = fields["error"][0]
-        if error is not self._ro.NA_Character:
-            raise RError(f"R error in {function}(): {error}")
+        self._surface(fields, f"{function}()")
         return self.from_r(fields["value"])
 
     def _args(self, args, kwargs):
@@ -205,7 +208,7 @@ def sections(name: str) -> dict[str, str]:
 
 class RScript:
     """An ``rsrc/`` script run one labelled section at a time, in one environment,
-    as the deck shows it: each section once, in the file's order."""
+    as the deck shows it: in the file's order (a section may run again)."""
 
     def __init__(self, session: RSession, name: str):
         self.session = session
@@ -232,6 +235,7 @@ def _rsrc_file(name: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"name: expected an R file in {RSRC}, got {name!r}")
     return path
+
 
 def _to_python(value):
     """Finish rpy2's conversion: R lists become dicts, NULL becomes None."""

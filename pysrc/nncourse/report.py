@@ -151,8 +151,7 @@ def build(runs: int = 200, progress=None, *, book: ledger.Ledger | None = None, 
     printed_by_r, r_for_python = {}, {}
     if session is not None:
         progress("R: the lecture's scripts")
-        for script in ("lecture_and.R", "lecture_xor.R"):
-            printed_by_r.update({chunk.code: chunk.output for chunk in session.run_script(script)[0]})
+        printed_by_r = {code: chunk.output for code, chunk in session.lecture_chunks().items()}
         from . import data
 
         X, y = data.regression_data()
