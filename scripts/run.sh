@@ -6,7 +6,7 @@
 #   bash scripts/run.sh setup     only the set-up both of them do first
 #
 # Set-up: R, Node.js/npm and Chromium from Debian's packages when missing (needs root and
-# apt-get), reveal.js from npm (package-lock.json), a virtual environment in .venv with the
+# apt-get), reveal.js and MathJax 3 from npm (package-lock.json), a virtual environment in .venv with the
 # package, its slide and test tools, and the rpy2 release that fits the R found. Each step
 # is skipped when already done.
 set -euo pipefail
@@ -85,10 +85,10 @@ ensure_node_and_chromium() {
     fi
 }
 
-ensure_revealjs() {
-    command -v npm >/dev/null 2>&1 || { say "npm is missing: the deck cannot be rendered without Quarto"; return; }
-    if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        say "npm ci (reveal.js for the deck)"
+ensure_npm_assets() {
+    command -v npm >/dev/null 2>&1 || { say "npm is missing: the deck cannot be rendered without Quarto, nor its maths typeset offline"; return; }
+    if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ ! -f node_modules/mathjax/es5/tex-svg-full.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "npm ci (reveal.js and MathJax for the deck)"
         npm ci --no-audit --no-fund --loglevel=error >/dev/null
     fi
 }
@@ -97,7 +97,7 @@ ensure_venv() {
     ensure_python
     ensure_r
     ensure_node_and_chromium
-    ensure_revealjs
+    ensure_npm_assets
     [ -x "$VENV/bin/python" ] || { say "creating the virtual environment $VENV"; "$PYTHON" -m venv "$VENV"; }
     local rpy2 stamp want
     rpy2=$(command -v Rscript >/dev/null 2>&1 && rpy2_requirement || true)

@@ -5,13 +5,15 @@ the ``.qmd``'s Python cells in a Jupyter kernel (nbclient/ipykernel, the engine 
 drives), honours the chunk options the deck uses (``echo``, ``eval``, ``output``,
 ``include``, ``fig-cap``, ``fig-alt``, ``code-line-numbers``) and builds reveal.js
 HTML with Pandoc (``pypandoc-binary``) and reveal.js from npm (``npm ci`` at set-up).
-The result is one self-contained file: figures embedded, maths as MathML, nothing
-fetched from the network. It writes only into the output folder.
+The result is one self-contained file: figures embedded, maths typeset by MathJax 3
+as SVG at build time, nothing fetched from the network; reveal.js configured with
+Quarto's revealjs defaults under the deck's own options. It writes only into the output folder.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shutil
 import subprocess
@@ -149,7 +151,7 @@ def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
         options = options_for(cell, defaults)
         if not options["include"]:
             continue
-        numbered = ".numberLines" if options["code-line-numbers"] else ""
+        numbered = _line_numbers(options["code-line-numbers"])
         if options["echo"]:
             parts.append(f"```{{.python {numbered}}}\n{cell.source}\n```")
         if options["output"] is False:
@@ -176,36 +178,108 @@ def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _line_numbers(option) -> str:
+    """Quarto's ``code-line-numbers`` as Pandoc attributes: ``true`` numbers the lines; a
+    string such as ``"1-18|20-34"`` numbers them and steps through those highlights
+    (``assets/line_steps.js`` does in the built-in deck what Quarto's plugin does)."""
+    if option is True:
+        return ".numberLines"
+    if isinstance(option, str) and re.fullmatch(r"[\d,|-]+", option):
+        return f'.numberLines data-code-line-numbers="{option}"'
+    if option is False:
+        return ""
+    raise RenderError(f"code-line-numbers: expected true, false or steps such as \"1-8|10-20\", got {option!r}")
+
+
 def _asis(markdown: str) -> str:
     """Raw Markdown printed by a chunk; Quarto's ``code-line-numbers`` becomes Pandoc's ``.numberLines``."""
     return re.sub(r'\{(\.\w+) code-line-numbers="true"\}', r"{\1 .numberLines}", markdown)
 
 
+# Quarto's own revealjs defaults (its "opinionated" reveal config, documented in Quarto's
+# revealjs reference), which the built-in path applies under the document's options so that
+# a lecturer who switches renderers sees the same deck.
+QUARTO_REVEAL_DEFAULTS = {
+    "width": 1050, "height": 700, "margin": 0.1, "center": False, "navigationMode": "linear",
+    "controlsLayout": "edges", "controlsTutorial": False, "hash": True, "history": True,
+    "hashOneBasedIndex": False, "fragmentInURL": False, "transition": "none", "backgroundTransition": "none",
+}
+REVEAL_OPTIONS = {*QUARTO_REVEAL_DEFAULTS, "controls", "slideNumber", "progress", "minScale", "maxScale"}
+QUARTO_LOOK = Path(__file__).with_name("assets") / "quarto-look.css"
+LINE_STEPS = Path(__file__).with_name("assets") / "line_steps.js"
+
+
+def reveal_config(options: dict) -> dict:
+    """reveal.js's configuration for a deck's ``format: revealjs`` options, as Quarto resolves
+    it: Quarto's defaults, the document's options over them (kebab-case as in ``_quarto.yml``),
+    and ``slide-number: true`` shown as Quarto shows it in a linear deck, "current / total"."""
+    config = dict(QUARTO_REVEAL_DEFAULTS)
+    for key, value in options.items():
+        camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), key)
+        if camel in REVEAL_OPTIONS:
+            config[camel] = value
+    if config.get("slideNumber") is True:
+        config["slideNumber"] = "c/t" if config["navigationMode"] == "linear" else "h.v"
+    return config
+
+
+# Options Pandoc's revealjs template puts in quotes itself; it pastes the others as they come.
+QUOTED_BY_PANDOC = {"controlsLayout", "navigationMode", "transition", "backgroundTransition"}
+
+
+def _js(key: str, value) -> str:
+    """An option's value as the text Pandoc's template needs to make a JavaScript literal."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and key not in QUOTED_BY_PANDOC:
+        return f"'{value}'"
+    return str(value)
+
+
 def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path = SLIDES) -> Path:
-    """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file."""
+    """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file, maths typeset
+    by MathJax 3 at build time (:mod:`nncourse.mathsvg`)."""
     import pypandoc
 
+    from . import mathsvg
+
     options = _format_options(front, to, folder)
-    args = ["--standalone", "--embed-resources", "--mathml", f"--resource-path={resource_path}"]
-    css = options.get("css")
-    if css:
-        args.append(f"--css={folder / css}")
-    if to == "revealjs":
-        if not (REVEALJS / "dist" / "reveal.js").exists():
-            raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
-        args += [
-            "--slide-level=2",
-            f"--variable=revealjs-url={REVEALJS}",
-            f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
-            f"--variable=width={options.get('width', 1280)}",
-            f"--variable=height={options.get('height', 720)}",
-            "--variable=navigationMode=linear",
-            f"--variable=slideNumber={str(options.get('slide-number', True)).lower()}",
-            f"--variable=hash={str(options.get('hash', True)).lower()}",
-        ]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    pypandoc.convert_text(markdown, to=to if to == "revealjs" else "html5", format="markdown", outputfile=str(output), extra_args=args)
+    ast = json.loads(pypandoc.convert_text(markdown, to="json", format="markdown"))
+    try:
+        math_css = mathsvg.typeset(ast)
+    except mathsvg.MathError as exc:
+        raise RenderError(str(exc)) from None
+    args = ["--standalone", "--embed-resources", f"--resource-path={resource_path}"]
+    styles = ([QUARTO_LOOK] if to == "revealjs" else []) + [folder / css for css in _as_list(options.get("css"))]
+    args += [f"--css={css}" for css in styles]
+    with tempfile.TemporaryDirectory() as scratch:
+        if math_css:
+            header = Path(scratch) / "math.html"
+            header.write_text(f"<style>\n{math_css}</style>\n")
+            args.append(f"--include-in-header={header}")
+        if to == "revealjs":
+            if not (REVEALJS / "dist" / "reveal.js").exists():
+                raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
+            args += [
+                "--slide-level=2",
+                f"--variable=revealjs-url={REVEALJS}",
+                f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
+            ]
+            # the title slide as Quarto lays it out: centred, on a deck that is not
+            ast["meta"]["title-slide-attributes"] = {"t": "MetaMap", "c": {"class": {"t": "MetaString", "c": "quarto-title-block center"}}}
+            args += [f"--variable={key}={_js(key, value)}" for key, value in reveal_config(options).items()]
+            steps = Path(scratch) / "line-steps.html"
+            steps.write_text(f"<script>\n{LINE_STEPS.read_text()}</script>\n")
+            args.append(f"--include-after-body={steps}")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        pypandoc.convert_text(json.dumps(ast), to=to if to == "revealjs" else "html5", format="json", outputfile=str(output), extra_args=args)
     return output
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 @dataclass(frozen=True)
