@@ -51,6 +51,26 @@ def r_lecture_chunks(r):
 
 
 @pytest.fixture(scope="session")
+def built_in_deck(r, tmp_path_factory):
+    """The week's deck rendered once by the built-in path (its R sections need R)."""
+    from nncourse import render
+
+    return render.render("revealjs", tmp_path_factory.mktemp("deck"), use_quarto=False).path
+
+
+def chromium_or_skip() -> str:
+    """The system Chromium the slide checks drive; skipped with the reason outside CI."""
+    from nncourse import slidecheck
+
+    try:
+        import playwright  # noqa: F401
+
+        return slidecheck.chromium_path()
+    except (ImportError, slidecheck.CheckUnavailable) as exc:
+        unavailable(f"the slide check needs Playwright and Chromium: {exc}")
+
+
+@pytest.fixture(scope="session")
 def regression():
     return data.regression_data()
 

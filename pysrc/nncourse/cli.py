@@ -15,6 +15,24 @@ def progress_to_stderr(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
+    """``render --check``: every slide of the rendered deck, as :mod:`nncourse.slidecheck` sees it."""
+    from . import slidecheck
+
+    if to != "revealjs":
+        print(f"nncourse render: --check: expected a reveal.js deck (--to revealjs), got --to {to}", file=sys.stderr)
+        return 1
+    screenshots = screenshots or deck.parent / "slide-check"
+    try:
+        result = slidecheck.check_deck(deck, screenshots)
+    except slidecheck.CheckUnavailable as exc:
+        print(f"nncourse render --check: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(result.lines()))
+    print(f"screenshots of every slide: {screenshots}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nncourse", description="Week 10 (Neural Networks) of POP77032, reproduced.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -26,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = ren.add_mutually_exclusive_group()
     engine.add_argument("--quarto", dest="use_quarto", action="store_true", default=None, help="insist on Quarto")
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
+    ren.add_argument("--check", action="store_true", help="then open every slide offline in headless Chromium and say what overflows, is too small or did not typeset (exit 1 if anything)")
+    ren.add_argument("--screenshots", type=Path, default=None, help="with --check: where to keep a PNG per slide (default: slide-check/ in the output folder)")
 
     tut = commands.add_parser("tutorial", help="copy the tutorial into a working folder (never overwrites)")
     tut.add_argument("folder", nargs="?", type=Path, default=Path("week10-tutorial"), help="where (default ./week10-tutorial)")
@@ -48,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
         print(f"\nrendered {done.path} with {how}", file=sys.stderr)
-        return 0
+        return check_slides(done.path, args.screenshots, to) if args.check else 0
     if args.command == "tutorial":
         from . import tutorial
 

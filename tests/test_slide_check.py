@@ -1,0 +1,118 @@
+"""`nncourse render --check`: every slide opened offline at 1280x720 in headless Chromium.
+
+The week's deck must pass on every slide (not a sample); and the checker must see each
+kind of problem it claims to see, shown here on a small deck with one fault added at a time.
+"""
+
+import re
+import shutil
+
+import pytest
+from conftest import chromium_or_skip
+
+from nncourse import render, slidecheck
+from nncourse.cli import main
+
+# One fault per slide, and the problem the check must name for it.
+FAULTS = {
+    "overflowing code": ('<pre><code style="max-height: none">' + "\n".join(f"line {k}" for k in range(60)) + "</code></pre>", "bottom edge"),
+    "scrolling code": ("<pre><code>" + "\n".join(f"line {k}" for k in range(60)) + "</code></pre>", "code cut off (it scrolls)"),
+    "wide code": ("<pre><code>" + "x" * 400 + "</code></pre>", "code cut off at the side"),
+    "tiny text": ('<p style="font-size: 9px">footnote nobody can read</p>', "text smaller than 18 px"),
+    "tiny code": ('<pre style="font-size: 11px"><code>x = 1</code></pre>', "code smaller than 14 px"),
+    "raw TeX": ("<p>the slope \\(f'(x)\\) untypeset</p>", "raw TeX visible"),
+    "untypeset maths": ('<p><span class="math inline">x^2</span></p>', "maths not typeset"),
+    "broken image": ('<img alt="a broken figure" src="data:image/png;base64,AAAA">', "image did not load"),
+    "remote image": ('<img alt="remote" src="http://127.0.0.1:9/figure.png">', "image did not load"),
+    "out of frame": ('<p style="position: absolute; left: 1400px; top: 200px">off the slide</p>', "out of frame"),
+    "under the arrow": ('<p style="position: absolute; left: -150px; top: 330px; margin: 0">here</p>', "under the controls"),
+}
+
+SMALL = """---
+title: "A small deck"
+---
+
+## Clean
+
+- Some text and maths: $\\hat{\\beta} = (X^T X)^{-1} X^T y$
+
+```{python}
+print("printed output")
+```
+""" + "".join(f"\n## {fault}\n\n- The fault goes here: {fault}.\n" for fault in FAULTS)
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    """The small deck rendered, and a copy with each fault put on its own slide."""
+    folder = tmp_path_factory.mktemp("small")
+    (folder / "small.qmd").write_text(SMALL)
+    clean = render.render("revealjs", folder / "_output", use_quarto=False, document=folder / "small.qmd").path
+    html = clean.read_text()
+    for fault, (markup, _) in FAULTS.items():
+        marker = f"<li>The fault goes here: {fault}.</li>\n</ul>"
+        assert marker in html
+        html = html.replace(marker, marker + "\n" + markup)
+    faulty = folder / "faulty.html"
+    faulty.write_text(html)
+    return clean, faulty
+
+
+@pytest.fixture(scope="module")
+def faulty_check(decks):
+    chromium_or_skip()
+    return slidecheck.check_deck(decks[1])
+
+
+def test_the_week_deck_is_clean_on_every_slide(built_in_deck, tmp_path):
+    chromium_or_skip()
+    screens = tmp_path / "screens"
+    result = slidecheck.check_deck(built_in_deck, screens)
+    assert result.ok, "\n".join(result.lines())
+    assert len(result.slides) == 39
+    assert [s.title for s in result.slides][:2] == ["Week 10: Neural Networks", "Overview"]
+    # a screenshot per slide and per step of the slides that step (GLM's predictions, the MLP listing)
+    shots = sorted(p.name for p in screens.glob("*.png"))
+    assert len(shots) == 39 + 2 and "17-learning-xor-function-with-glm-step2.png" in shots
+    print(f"screenshots of every slide: {screens}")
+
+
+def test_a_clean_small_deck_passes_and_typesets_its_maths(decks, tmp_path):
+    chromium_or_skip()
+    result = slidecheck.check_deck(decks[0], tmp_path)
+    assert result.ok, "\n".join(result.lines())
+    assert [s.title for s in result.slides] == ["A small deck", "Clean", *FAULTS]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_the_check_names_each_kind_of_problem(faulty_check, fault):
+    slides = {slide.title: slide for slide in faulty_check.slides}
+    assert slides["Clean"].problems == [] and slides["A small deck"].problems == []
+    expected = FAULTS[fault][1]
+    assert any(expected in problem for problem in slides[fault].problems), slides[fault].problems
+
+
+def test_the_check_blocks_and_reports_network_requests(faulty_check):
+    assert not faulty_check.ok
+    assert faulty_check.network == ["http://127.0.0.1:9/figure.png"]
+    assert "FIX the deck fetches from the network: http://127.0.0.1:9/figure.png" in faulty_check.lines()
+
+
+def test_render_check_exits_non_zero_and_says_which_slide(decks, tmp_path, capsys, monkeypatch):
+    chromium_or_skip()
+    monkeypatch.setattr(render, "render", lambda *a, **k: render.Rendered(decks[1], "built-in"))
+    assert main(["render", "--built-in", "--check", "--screenshots", str(tmp_path / "shots")]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"FIX  6/13  tiny text\n +- text smaller than 18 px on screen \(8\.\d px\): \"footnote nobody can read\"", out), out
+    assert f"2/{len(FAULTS) + 2} slides clean" in out
+    assert len(list((tmp_path / "shots").glob("*.png"))) == len(FAULTS) + 2
+
+
+def test_quarto_rendering_is_clean_on_every_slide_where_installed(r, tmp_path):
+    if shutil.which("quarto") is None:
+        pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in rendering is checked above")
+    chromium_or_skip()
+    done = render.render("revealjs", tmp_path / "quarto", use_quarto=True)
+    result = slidecheck.check_deck(done.path, tmp_path / "screens")
+    assert result.ok, "\n".join(result.lines())
+    assert len(result.slides) == 39
