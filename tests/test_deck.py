@@ -35,9 +35,8 @@ def executed(r):
 
 
 @pytest.fixture(scope="module")
-def rendered(r, tmp_path_factory):
-    out = tmp_path_factory.mktemp("deck")
-    return render.render("revealjs", out, use_quarto=False).path
+def rendered(built_in_deck):
+    return built_in_deck
 
 
 def code_cells(executed):
@@ -156,9 +155,21 @@ def test_rendered_deck_embeds_every_figure(rendered, executed):
 
 def test_rendered_deck_loads_nothing_from_the_network(rendered):
     html = rendered.read_text()
-    assert not re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html)
+    # what a page loads: scripts, images, frames, stylesheets, CSS urls (links to follow are not loads)
+    assert not re.findall(r'\bsrc\s*=\s*["\']?(?:https?:)?//', html)
+    assert not re.findall(r'<link[^>]*href\s*=\s*["\']?(?:https?:)?//', html)
     assert not re.findall(r"url\(\s*['\"]?(?:https?:)?//", html)
-    assert "<math" in html  # maths rendered as MathML, no script from a CDN
+    assert "mathjax" not in html.lower().replace('class="mathjax"', "")  # no MathJax script: typeset at build time
+    # every formula typeset as MathJax SVG, the same engine Quarto's deck uses
+    formulas = re.findall(r'<span class="math (?:inline|display)">(.*?)</span>', html)
+    assert len(formulas) > 40 and all(f.startswith('<mjx-container class="MathJax" jax="SVG"') for f in formulas)
+
+
+def test_rendered_deck_links_the_lectures_web_app_on_its_three_slides(rendered):
+    html = rendered.read_text()
+    app = "https://tpaskhalis-gradient-descent.share.connect.posit.cloud/#/"
+    for anchor in ("gradient-descent-for-1-variable", "gradient-descent-for-2-variables", "gradient-descent-for-linear-regression"):
+        assert f'href="{app}{anchor}"' in html, anchor
 
 
 def test_quarto_renders_the_deck_where_installed(tmp_path):
@@ -166,4 +177,6 @@ def test_quarto_renders_the_deck_where_installed(tmp_path):
         pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in path is tested above")
     done = render.render("revealjs", tmp_path, use_quarto=True)
     assert done.engine == "quarto" and done.path.exists()
-    assert "Learning XOR Function with GLM" in done.path.read_text()
+    html = done.path.read_text()
+    assert "Learning XOR Function with GLM" in html
+    assert "cdn.jsdelivr.net/npm/mathjax" not in html and "cdnjs.cloudflare.com" not in html  # MathJax from our npm copy

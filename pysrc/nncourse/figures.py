@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from . import data, linear
 from .activations import relu, sigmoid, step
@@ -97,7 +98,7 @@ def perceptron_diagram() -> Figure:
 
 def mlp_diagram() -> Figure:
     """Slide "Multi-Layer Perceptron (MLP)": the 2-2-1 network of "MLP for XOR"."""
-    fig = _figure(8, 3.6)
+    fig = _figure(8, 3.1)
     ax = fig.subplots()
     _network(
         ax,
@@ -118,7 +119,7 @@ def boolean_plane(kind: str, params=None) -> Figure:
     if kind not in frames:
         raise ValueError(f"kind: expected 'and' or 'xor', got {kind!r}")
     X, y = data.features(frames[kind]())
-    fig = _figure(4.6, 4.2)
+    fig = _figure(4.6, 4.6 if params is not None else 4.4)
     ax = fig.subplots()
     grid = np.linspace(-0.5, 1.5, 401)
     if params is not None:
@@ -129,7 +130,7 @@ def boolean_plane(kind: str, params=None) -> Figure:
     for label, colour, marker in ((0, BLUE, "o"), (1, ORANGE, "s")):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=260, color=colour, marker=marker, edgecolor="black", zorder=3, label=f"Y = {label}")
-    ax.legend(loc="upper left", fontsize=10, framealpha=0.9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=10, frameon=False)
     ax.set_xlim(-0.5, 1.5)
     ax.set_ylim(-0.5, 1.5)
     ax.set_xticks([0, 1])
@@ -149,7 +150,7 @@ STATIONARY = {
 
 def stationary_points() -> Figure:
     """Slide "Stationary (Critical) Points": the three functions it names, with f'(x) = 0 marked."""
-    fig = _figure(12, 3.6)
+    fig = _figure(12, 3.9)
     x = np.linspace(-2.3, 2.3, 601)
     critical = {"Local Minimum": [-np.sqrt(2), 0.0, np.sqrt(2)], "Local Maximum": [-np.sqrt(2), 0.0, np.sqrt(2)], "Saddle Point": [0.0]}
     for ax, (title, (f, _, formula)) in zip(fig.subplots(1, 3), STATIONARY.items()):
@@ -157,8 +158,8 @@ def stationary_points() -> Figure:
         for c in critical[title]:
             ax.plot([c - 0.5, c + 0.5], [f(c), f(c)], color=VERMILION, lw=1.5)
             ax.plot([c], [f(c)], "o", color=VERMILION, zorder=3)
-        ax.set_title(title)
-        ax.set_xlabel(formula)
+        ax.set_title(f"{title}\n{formula}", linespacing=1.6)
+        ax.set_xlabel("$x$")
         if title == "Saddle Point":
             ax.set_ylim(-6, 6)
     return fig
@@ -198,10 +199,9 @@ def gradient_descent_2d() -> Figure:
     A small rate creeps along the valley; a larger one zig-zags across it.
     """
     fig = _figure(11, 4.2)
-    g = np.linspace(-3, 3, 301)
-    G1, G2 = np.meshgrid(g, g)
+    G1, G2 = np.meshgrid(np.linspace(-4, 4, 401), np.linspace(-2.5, 2.5, 251))
     for ax, lr in zip(fig.subplots(1, 2), (0.02, 0.18)):
-        ax.contour(G1, G2, G1**2 + 5 * G2**2, levels=15, cmap="Blues_r", linewidths=1)
+        ax.contour(G1, G2, G1**2 + 5 * G2**2, levels=np.linspace(0.5, 20, 14), cmap="Blues_r", linewidths=1)
         point = np.array([-2.8, 1.5])
         path = [point]
         for _ in range(30):
@@ -210,8 +210,10 @@ def gradient_descent_2d() -> Figure:
         path = np.array(path)
         ax.plot(path[:, 0], path[:, 1], "o-", color=VERMILION, ms=4, lw=1.2)
         ax.plot([0], [0], "*", color="black", ms=14)
+        ax.set_xlim(-3.2, 3.2)
+        ax.set_ylim(-1.9, 1.9)
         ax.set_aspect("equal")
-        ax.set_title(f"learning rate {lr}, 30 steps")
+        ax.set_title(f"learning rate {lr}, 30 steps", pad=12)
         ax.set_xlabel("$x$")
         ax.set_ylabel("$y$")
     fig.suptitle(r"$f(x, y) = x^2 + 5y^2$, gradient $(2x, 10y)$")
@@ -239,18 +241,22 @@ def regression_descent(epochs: int = 1000, lr: float = 0.01, seed: int = 0) -> F
         idx = rng.choice(len(y), size=20, replace=False)
         sgd_path.append(sgd_path[-1] - lr * linear.mse_gradient(X[idx], y[idx], sgd_path[-1]))
     sgd_path = np.array(sgd_path)
-    ax_paths.plot(sgd_path[:, 0], sgd_path[:, 1], color=ORANGE, lw=1, alpha=0.8, label="SGD (batch 20)")
-    ax_paths.plot(gd_path[:, 0], gd_path[:, 1], color=VERMILION, lw=2.5, label="gradient descent")
+    ax_paths.plot(gd_path[:, 0], gd_path[:, 1], color=BLUE, lw=5, alpha=0.45, label="gradient descent", zorder=2)
+    ax_paths.plot(sgd_path[:, 0], sgd_path[:, 1], color=VERMILION, lw=1.2, label="SGD (batch 20)", zorder=3)
     ax_paths.plot(*betas_ols, "*", color="black", ms=16, label="OLS")
     ax_paths.set_xlabel(r"$\beta_1$")
     ax_paths.set_ylabel(r"$\beta_2$")
     ax_paths.set_title(f"{epochs} steps, learning rate {lr}")
     ax_paths.legend(loc="upper right", fontsize=11)
     loss = lambda path: ((y[:, None] - X @ path.T) ** 2).mean(axis=0)  # noqa: E731
-    ax_loss.plot(loss(sgd_path), color=ORANGE, lw=1, alpha=0.8, label="SGD")
-    ax_loss.plot(loss(gd_path), color=VERMILION, lw=2.5, label="gradient descent")
+    ax_loss.plot(loss(gd_path), color=BLUE, lw=5, alpha=0.45, label="gradient descent", zorder=2)
+    ax_loss.plot(loss(sgd_path), color=VERMILION, lw=1.2, label="SGD", zorder=3)
     ax_loss.axhline(loss(betas_ols[None, :])[0], color="black", ls="--", lw=1, label="OLS")
     ax_loss.set_yscale("log")
+    ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax_loss.yaxis.set_minor_formatter(NullFormatter())
+    ax_loss.set_ylim(0.8 * loss(betas_ols[None, :])[0], None)  # room for the tick at 1 under the OLS line
     ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("MSE")
     ax_loss.set_title("loss on all 100 rows")
