@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nncourse import data, linear, mlp, perceptron, rbridge
+from nncourse import data, linear, minibatch, mlp, perceptron, rbridge
 from nncourse.logistic import fit_logistic
 
 pytestmark = pytest.mark.r
@@ -98,8 +98,7 @@ def test_gradient_descent_port_matches(r, regression):
 
 def batches(seed, n, batch_size, steps, *, replace):
     """The indices our sampler draws from default_rng(seed), one row per step."""
-    rng = np.random.default_rng(seed)
-    return np.array([rng.choice(n, size=batch_size, replace=replace) for _ in range(steps)])
+    return minibatch.draw_steps(np.random.default_rng(seed), n, batch_size, steps, replace=replace)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -64,8 +64,7 @@ def sgd(X, y, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20, rng
     batch_size = minibatch.batch_size_for(len(y), batch_size, replace=False)
     rng = minibatch.as_rng(rng)
     betas = _initial(init, X.shape[1])
-    for _ in range(epochs):
-        indices = minibatch.draw_batch(rng, len(y), batch_size, replace=False)
+    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=False):
         betas = betas - lr * mse_gradient(X[indices], y[indices], betas)
     return betas
 

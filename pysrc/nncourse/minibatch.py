@@ -3,14 +3,19 @@
 The lecture draws each batch with the global ``np.random.choice(len(y),
 size=batch_size, replace=...)``. Without replacement, that legacy sampler permutes
 all N rows to keep ``batch_size`` of them: O(N) per step, against the slide's own
-claim that an SGD step costs O(N'). Our default, :meth:`numpy.random.Generator.choice`,
-draws without replacement by Floyd's algorithm in O(batch_size) once N is large
+claim that an SGD step costs O(N'). Ours costs O(batch_size) whatever N
 (``benchmarks/sgd_sampler.py`` measures both).
 
 ``rng`` chooses the sampler:
 
 - a :class:`numpy.random.Generator` (or an ``int`` seed, or ``None`` for fresh
-  entropy): the O(batch_size) sampler;
+  entropy): ours. Every row number costs exactly one double of ``rng.random``:
+  ``floor(u * n)`` with replacement; Floyd's algorithm without (the k-th of the
+  batch is ``floor(u * (j + 1))`` for ``j = n - batch_size + k``, or ``j`` itself
+  if that row is already in the batch), a uniformly random subset. So a run's
+  batches are the same whether its steps are drawn one at a time or a thousand at
+  once, which is what lets :mod:`nncourse.studies` train thousands of seeded runs
+  side by side and get, for each, exactly the batches it gets alone.
 - a :class:`numpy.random.RandomState`: the lecture's legacy sampler, draw for draw.
   ``np.random.RandomState(s)`` replays ``np.random.seed(s)`` followed by the
   slide's code exactly.
@@ -49,4 +54,41 @@ def batch_size_for(n: int, batch_size, *, replace: bool) -> int:
 
 def draw_batch(rng, n: int, batch_size: int, *, replace: bool) -> np.ndarray:
     """Indices of one minibatch: ``batch_size`` rows out of ``n``, as the slides draw them."""
-    return rng.choice(n, size=batch_size, replace=replace)
+    return draw_steps(rng, n, batch_size, 1, replace=replace)[0]
+
+
+def draw_steps(rng, n: int, batch_size: int, steps: int, *, replace: bool) -> np.ndarray:
+    """The minibatches of ``steps`` consecutive steps, one row each: shape ``(steps, batch_size)``."""
+    if isinstance(rng, np.random.RandomState):
+        return np.array([rng.choice(n, size=batch_size, replace=replace) for _ in range(steps)]).reshape(steps, batch_size)
+    return rows_from_uniforms(rng.random((steps, batch_size)), n, replace=replace)
+
+
+def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
+    """Row numbers from uniform doubles, one per row drawn; the last axis of ``u`` is a batch.
+    Returned in the smallest signed integer type that holds ``n`` (any integer indexes).
+
+    Any leading axes (steps, runs) are batches of their own: each row of ``u`` gives the
+    batch a single draw would give from the same doubles."""
+    if replace:
+        small = np.min_scalar_type(-n)
+        return np.minimum((u * n).astype(small), n - 1)
+    batch_size = u.shape[-1]
+    draws = np.ascontiguousarray(np.moveaxis(u, -1, 0))  # the batch axis first: one slab per draw
+    small = np.min_scalar_type(-n)  # int16 up to 32767 rows: a quarter of intp's memory traffic
+    rows = np.empty(draws.shape, dtype=small)
+    taken, same = np.empty(draws.shape[1:], dtype=bool), np.empty(draws.shape[1:], dtype=bool)
+    for k in range(batch_size):  # Floyd: O(batch_size) per batch, whatever n
+        j = n - batch_size + k
+        pick = np.minimum((draws[k] * (j + 1)).astype(small), j)
+        taken[...] = False
+        for earlier in rows[:k]:
+            np.logical_or(taken, np.equal(earlier, pick, out=same), out=taken)
+        rows[k] = np.where(taken, j, pick)
+    return np.moveaxis(rows, 0, -1)
+
+
+def batches(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
+    """Each step's minibatch in turn (the loop of a single run), drawn ``chunk`` steps at a time."""
+    for start in range(0, steps, chunk):
+        yield from draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace)

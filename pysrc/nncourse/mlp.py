@@ -51,7 +51,7 @@ def init_weights(rng=1, *, inputs: int = 2, hidden: int = 2) -> MLPWeights:
 
 def layers(weights: MLPWeights, X) -> Layers:
     """The forward pass, stage by stage, as printed on the second "MLP for XOR" slide."""
-    weights = _check_weights(weights)
+    weights = check_weights(weights)
     X = as_matrix("X", X, ncols=weights.W1.shape[0])
     z1 = X @ weights.W1 + weights.b1
     h = relu(z1)
@@ -79,10 +79,9 @@ def train_mlp(
     lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
     batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
     rng = minibatch.as_rng(rng)
-    weights = init_weights(inputs=X.shape[1]) if init is None else _check_weights(init)
+    weights = init_weights(inputs=X.shape[1]) if init is None else check_weights(init)
     weights = MLPWeights(weights.W1.copy(), weights.b1.copy(), weights.w2.copy(), float(weights.b2))
-    for _ in range(epochs):
-        indices = minibatch.draw_batch(rng, len(y), batch_size, replace=True)
+    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=True):
         weights = sgd_step(weights, X[indices], y[indices], lr)
     return weights
 
@@ -138,7 +137,7 @@ def recover_weights(z1, z2) -> MLPWeights:
     return MLPWeights(W1, b1, w2, b2)
 
 
-def _check_weights(weights) -> MLPWeights:
+def check_weights(weights) -> MLPWeights:
     if not isinstance(weights, MLPWeights):
         raise TypeError(f"weights: expected nncourse.mlp.MLPWeights, got {type(weights).__name__}")
     W1 = as_matrix("weights.W1", weights.W1)

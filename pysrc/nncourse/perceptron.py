@@ -28,8 +28,7 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
     rng = minibatch.as_rng(rng)
     p = X.shape[1]
     params = np.zeros(p + 1)
-    for _ in range(epochs):
-        indices = minibatch.draw_batch(rng, len(y), batch_size, replace=True)
+    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=True):
         X_batch, y_batch = X[indices], y[indices]
         residuals = y_batch - step(X_batch @ params[:p] + params[p])
         gradient_w = -2 * X_batch.T @ residuals / batch_size
