@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import data, linear, mlp, perceptron
+from . import data, linear, mlp, perceptron, studies
 from .activations import step
+
+# Each stochastic slide's settings, as its listing sets them: one place for the single run
+# and for the seeded studies.
+SGD = {"lr": 0.01, "epochs": 1000, "batch_size": 20}
+PERCEPTRON = {"lr": 0.1, "epochs": 1000, "batch_size": 10}
+MLP = {"lr": 0.1, "epochs": 1000, "batch_size": 10}
 
 
 def ols_betas() -> np.ndarray:
@@ -25,12 +31,12 @@ def gd_betas() -> np.ndarray:
 
 def sgd_betas(rng=None) -> np.ndarray:
     """Slide "Regression with SGD": 1000 steps on minibatches of 20."""
-    return linear.sgd(*data.regression_data(), lr=0.01, epochs=1000, batch_size=20, rng=rng)
+    return linear.sgd(*data.regression_data(), **SGD, rng=rng)
 
 
 def and_perceptron_params(rng=None) -> np.ndarray:
     """Slide "Back to Boolean AND": the perceptron's ``params`` after 1000 steps."""
-    return perceptron.train_perceptron(*data.features(data.and_data()), lr=0.1, epochs=1000, batch_size=10, rng=rng)
+    return perceptron.train_perceptron(*data.features(data.and_data()), **PERCEPTRON, rng=rng)
 
 
 def mlp_outputs(rng=None, weights: mlp.MLPWeights | None = None) -> dict[str, np.ndarray]:
@@ -40,7 +46,7 @@ def mlp_outputs(rng=None, weights: mlp.MLPWeights | None = None) -> dict[str, np
     """
     X, y = data.features(data.xor_data())
     if weights is None:
-        weights = mlp.train_mlp(X, y, lr=0.1, epochs=1000, batch_size=10, rng=rng)
+        weights = mlp.train_mlp(X, y, **MLP, rng=rng)
     stages = mlp.layers(weights, X)
     return {
         "mlp_hidden_pre": stages.z1,  # X @ W1 + b1
@@ -62,18 +68,21 @@ PYTHON = {**DETERMINISTIC, **STOCHASTIC}
 
 
 def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
-    """Every stochastic entry over ``seeds`` (one training per seed and model), flattened:
-    ``{entry_id: array of shape (len(seeds), printed numbers)}``."""
-    seeds = list(seeds)
-    runs: dict[str, list[np.ndarray]] = {entry_id: [] for entry_id in STOCHASTIC}
-    for i, seed in enumerate(seeds):
-        runs["sgd_betas"].append(sgd_betas(seed))
-        runs["and_perceptron_params"].append(and_perceptron_params(seed))
-        for entry_id, value in mlp_outputs(seed).items():
-            runs[entry_id].append(np.ravel(value))
-        if progress and ((i + 1) % max(1, len(seeds) // 10) == 0 or i + 1 == len(seeds)):
-            progress(f"seeded run {i + 1}/{len(seeds)} (SGD, perceptron, MLP)")
-    return {entry_id: np.array(values) for entry_id, values in runs.items()}
+    """Every stochastic entry over ``seeds``, flattened: ``{entry_id: array of shape
+    (len(seeds), printed numbers)}``. Run ``k`` is what the single-run function gives for
+    ``rng=seeds[k]``; all seeds train at once (:mod:`nncourse.studies`)."""
+    seeds = studies.as_seeds(seeds)
+    say = progress or (lambda message: None)
+    say(f"seeded runs: SGD x {len(seeds)}")
+    runs = {"sgd_betas": studies.sgd_runs(*data.regression_data(), seeds, **SGD)}
+    say(f"seeded runs: perceptron x {len(seeds)}")
+    runs["and_perceptron_params"] = studies.perceptron_runs(*data.features(data.and_data()), seeds, **PERCEPTRON)
+    say(f"seeded runs: MLP x {len(seeds)}")
+    X, y = data.features(data.xor_data())
+    stages = studies.mlp_layers(studies.mlp_runs(X, y, seeds, **MLP), X)
+    flat = {"mlp_hidden_pre": stages.z1, "mlp_hidden": stages.h, "mlp_output_pre": stages.z2, "mlp_step": step(stages.z2), "mlp_sigmoid": stages.output}
+    runs.update({entry_id: value.reshape(len(seeds), -1) for entry_id, value in flat.items()})
+    return runs
 
 
 # ---------------------------------------------------------------- R's outputs, computed in Python

@@ -113,6 +113,9 @@ def judge_printed(entry: ledger.Entry, output: str, rules: tuple[str, ...], zero
     return Side(status, output, detail)
 
 
+RUNS = 2000  # seeded runs per stochastic entry, by default: all trained at once (nncourse.studies)
+
+
 def judge_band(entry: ledger.Entry, runs: np.ndarray) -> Side:
     """Where the printed numbers of a stochastic entry fall among seeded runs."""
     bands = ledger.check_band(entry, runs)
@@ -141,7 +144,7 @@ def r_side():
         return None, str(exc)
 
 
-def build(runs: int = 200, progress=None, *, book: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6)) -> Report:
+def build(runs: int = RUNS, progress=None, *, book: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6)) -> Report:
     """Compute every ledger entry here, in Python and (where it has an R side) in R."""
     progress = progress or (lambda message: None)
     book = book or ledger.load()

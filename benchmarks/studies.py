@@ -1,0 +1,97 @@
+"""Seeded runs per second: one seed after another against all seeds side by side.
+
+Run: .venv/bin/python benchmarks/studies.py [--k 1 10 100 1000 10000]
+
+For each model of the report's study (SGD, the AND perceptron, the MLP; the lecture's
+settings, 1000 steps) and each K, in one run:
+
+- loop: the single-run function, seed after seed (timed on up to 40 seeds: its rate per
+  run does not depend on K);
+- batched: :mod:`nncourse.studies`, all K seeds at once, and the ratio to the loop;
+- floor: 1000 x one step (``studies.*_step``) on arrays of K runs with its inputs ready,
+  best of several: the NumPy operations a step needs at that size and nothing else (no
+  index drawing, no gathering, no loop bookkeeping). Each step needs the one before, so
+  1000 of them cannot cost less; batched / floor says what drawing and gathering add.
+  (One operation over all K x 1000 run-steps is no floor: at K >= 1000 its arrays fall
+  out of the caches and it runs slower than the loop.)
+- memory: the peak of NumPy's allocations (tracemalloc) during the batched run at the
+  largest K. Goal: under 500 MB at K = 10000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import timeit
+import tracemalloc
+
+import numpy as np
+
+from nncourse import data, lecture, mlp, studies
+
+EPOCHS = 1000
+
+
+def models():
+    """(name, single run for one seed, batched run for seeds, step, its inputs for M run-steps)."""
+    X_r, y_r = data.regression_data()
+    X_a, y_a = data.features(data.and_data())
+    X_x, y_x = data.features(data.xor_data())
+    start = mlp.init_weights()
+
+    def sgd_inputs(m, rng):
+        idx = rng.integers(0, len(y_r), (m, lecture.SGD["batch_size"]))
+        return (np.zeros((m, 2)), X_r.take(idx, axis=0), y_r.take(idx), lecture.SGD["lr"])
+
+    def perceptron_inputs(m, rng):
+        idx = rng.integers(0, 4, (m, lecture.PERCEPTRON["batch_size"]))
+        return (np.zeros((m, 3)), X_a.take(idx, axis=0), y_a.take(idx), lecture.PERCEPTRON["lr"])
+
+    def mlp_inputs(m, rng):
+        idx = rng.integers(0, 4, (m, lecture.MLP["batch_size"]))
+        weights = mlp.MLPWeights(*(np.repeat(np.asarray(w, dtype=float)[None], m, axis=0) for w in start))
+        return (weights, X_x.take(idx, axis=0), y_x.take(idx), lecture.MLP["lr"])
+
+    return [
+        ("SGD", lecture.sgd_betas, lambda seeds: studies.sgd_runs(X_r, y_r, seeds, **lecture.SGD), studies.sgd_step, sgd_inputs),
+        ("perceptron", lecture.and_perceptron_params, lambda seeds: studies.perceptron_runs(X_a, y_a, seeds, **lecture.PERCEPTRON), studies.perceptron_step, perceptron_inputs),
+        ("MLP", lecture.mlp_outputs, lambda seeds: studies.mlp_runs(X_x, y_x, seeds, **lecture.MLP), studies.mlp_step, mlp_inputs),
+    ]
+
+
+def floor_seconds(step, inputs, k: int) -> float:
+    """EPOCHS times the best time of one step of K runs, its inputs made beforehand."""
+    args = inputs(k, np.random.default_rng(0))
+    best = min(timeit.repeat(lambda: step(*args), number=20, repeat=5)) / 20
+    return EPOCHS * best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--k", type=int, nargs="+", default=[1, 10, 100, 1000, 10000], help="runs side by side")
+    args = parser.parse_args()
+    print(f"{'model':<11}{'K':>7}{'loop runs/s':>13}{'batched runs/s':>16}{'batched/loop':>14}{'floor s':>10}{'batched s':>11}{'/floor':>8}")
+    for name, alone, batched, step, inputs in models():
+        seeds = list(range(min(40, max(args.k))))
+        began = time.perf_counter()
+        for seed in seeds:
+            alone(rng=seed)
+        loop_rate = len(seeds) / (time.perf_counter() - began)
+        for k in args.k:
+            began = time.perf_counter()
+            batched(range(k))
+            seconds = time.perf_counter() - began
+            floor = floor_seconds(step, inputs, k)
+            print(f"{name:<11}{k:>7}{loop_rate:>13.0f}{k / seconds:>16.0f}{k / seconds / loop_rate:>13.1f}x{floor:>10.3f}{seconds:>11.3f}{seconds / floor:>7.1f}x")
+        tracemalloc.start()
+        batched(range(max(args.k)))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{name:<11} peak NumPy memory at K = {max(args.k)}: {peak / 2**20:.0f} MB (goal < 500 MB)")
+    began = time.perf_counter()
+    lecture.seeded_runs(range(2000))
+    print(f"\nthe report's study, 2000 seeded runs of each model: {time.perf_counter() - began:.2f} s (goal <= 2 s)")
+
+
+if __name__ == "__main__":
+    main()

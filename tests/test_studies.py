@@ -1,0 +1,120 @@
+"""Seeded studies: K runs trained side by side are, run by run, the seeds trained alone.
+
+The single-run functions are the slides' code; the batched ones write the same update
+with a run axis in front. These tests are what keeps the two from drifting: 100 seeds
+per model (and odd ones: 0, huge, repeated), the lecture's own settings, bit for bit.
+"""
+
+import numpy as np
+import pytest
+
+from nncourse import data, lecture, linear, minibatch, mlp, perceptron, studies
+
+SEEDS = [*range(97), 2**40 + 3, 123456789, 5]  # 100 seeds, one of them twice
+
+
+@pytest.fixture(scope="module")
+def batched():
+    return lecture.seeded_runs(SEEDS)
+
+
+def test_sgd_runs_are_the_single_runs_bit_for_bit(batched):
+    alone = np.array([lecture.sgd_betas(rng=seed) for seed in SEEDS])
+    np.testing.assert_array_equal(batched["sgd_betas"], alone)
+
+
+def test_perceptron_runs_are_the_single_runs_bit_for_bit(batched):
+    alone = np.array([lecture.and_perceptron_params(rng=seed) for seed in SEEDS])
+    np.testing.assert_array_equal(batched["and_perceptron_params"], alone)
+
+
+def test_mlp_runs_are_the_single_runs_bit_for_bit(batched):
+    # Every stage the slide prints; the sums over a batch are added in the single run's
+    # order (studies.sum_rows), the products are the same BLAS calls item by item.
+    for seed_index, seed in enumerate(SEEDS):
+        for entry_id, value in lecture.mlp_outputs(rng=seed).items():
+            np.testing.assert_array_equal(batched[entry_id][seed_index], np.ravel(value), err_msg=f"{entry_id}, seed {seed}")
+
+
+def test_mlp_runs_keep_the_weights_of_each_run(xor_xy):
+    X, y = xor_xy
+    weights = studies.mlp_runs(X, y, [3, 4], epochs=50)
+    for k, seed in enumerate((3, 4)):
+        alone = mlp.train_mlp(X, y, epochs=50, rng=seed)
+        for name, ours in zip(("W1", "b1", "w2", "b2"), weights):
+            np.testing.assert_array_equal(ours[k], getattr(alone, name), err_msg=name)
+
+
+def test_other_settings_and_starts_agree_too(regression, and_xy, xor_xy):
+    X, y = regression
+    np.testing.assert_array_equal(
+        studies.sgd_runs(X, y, [8, 9], lr=0.05, epochs=300, batch_size=7),
+        [linear.sgd(X, y, lr=0.05, epochs=300, batch_size=7, rng=s) for s in (8, 9)],
+    )
+    X, y = and_xy
+    np.testing.assert_array_equal(
+        studies.perceptron_runs(X, y, [8, 9], lr=0.3, epochs=200, batch_size=3),
+        [perceptron.train_perceptron(X, y, lr=0.3, epochs=200, batch_size=3, rng=s) for s in (8, 9)],
+    )
+    X, y = xor_xy
+    start = mlp.init_weights(rng=42, hidden=3)
+    weights = studies.mlp_runs(X, y, [8], lr=0.5, epochs=200, batch_size=4, init=start)
+    alone = mlp.train_mlp(X, y, lr=0.5, epochs=200, batch_size=4, rng=8, init=start)
+    np.testing.assert_array_equal(weights.W1[0], alone.W1)
+    np.testing.assert_array_equal(weights.b2[0], alone.b2)
+
+
+def test_how_many_steps_are_drawn_at_once_changes_nothing(regression, monkeypatch):
+    X, y = regression
+    whole = studies.sgd_runs(X, y, range(30), epochs=200)
+    monkeypatch.setattr(studies, "CHUNK_ROWS", 7 * 30 * 20)  # 7 steps per chunk, a remainder at the end
+    np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
+
+
+def test_runs_differ_by_seed_and_repeat_by_seed(batched):
+    betas = batched["sgd_betas"]
+    assert len({tuple(row) for row in betas[:97]}) == 97
+    np.testing.assert_array_equal(betas[SEEDS.index(5)], betas[-1])  # seed 5 twice: the same run
+
+
+@pytest.mark.parametrize("replace", [True, False])
+@pytest.mark.parametrize("n, batch_size", [(100, 20), (4, 4), (1, 1), (7, 3), (40_000, 5)])
+def test_a_runs_batches_are_the_same_one_step_or_many_at_a_time(n, batch_size, replace):
+    if not replace and batch_size > n:
+        return
+    at_once = minibatch.draw_steps(np.random.default_rng(17), n, batch_size, 300, replace=replace)
+    rng = np.random.default_rng(17)
+    one_by_one = [minibatch.draw_batch(rng, n, batch_size, replace=replace) for _ in range(300)]
+    np.testing.assert_array_equal(at_once, one_by_one)
+    assert at_once.min() >= 0 and at_once.max() < n
+    if not replace:
+        assert all(len(set(row.tolist())) == batch_size for row in at_once)
+
+
+def test_draws_without_replacement_are_uniform_random_subsets():
+    # 5 rows, batches of 2: each of the 10 pairs equally likely (a block or a stride is not)
+    draws = minibatch.draw_steps(np.random.default_rng(3), 5, 2, 50_000, replace=False)
+    pairs = np.bincount((np.sort(draws, axis=1) * [5, 1]).sum(axis=1), minlength=25)
+    counts = pairs[pairs > 0]
+    assert len(counts) == 10
+    expected = 50_000 / 10
+    assert np.abs(counts - expected).max() < 5 * np.sqrt(expected)
+    # and every row of 100 is drawn about equally often in batches of 20
+    rows = np.bincount(minibatch.draw_steps(np.random.default_rng(4), 100, 20, 5000, replace=False).ravel(), minlength=100)
+    assert np.abs(rows - 1000).max() < 5 * np.sqrt(1000)
+
+
+@pytest.mark.parametrize(
+    "seeds, error, message",
+    [
+        ("0123", TypeError, "seeds: expected a sequence of non-negative integers, got str"),
+        (5, TypeError, "seeds: expected a sequence of non-negative integers, got int"),
+        ([], ValueError, "seeds: expected at least one non-negative integer, got none"),
+        ([1, -2], ValueError, r"seeds: expected at least one non-negative integer, got \[-2\]"),
+        ([1.5], ValueError, r"seeds: expected at least one non-negative integer, got \[1.5\]"),
+        ([True], ValueError, r"seeds: expected at least one non-negative integer, got \[True\]"),
+    ],
+)
+def test_bad_seeds_are_named(seeds, error, message):
+    with pytest.raises(error, match=message):
+        studies.sgd_runs(*data.regression_data(), seeds)
