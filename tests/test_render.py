@@ -96,6 +96,9 @@ def test_render_writes_only_its_output_folder(tmp_path):
 
 def test_cli_names_a_bad_document(tmp_path, capsys):
     assert main(["render", str(tmp_path / "missing.qmd"), "--built-in"]) == 1
+    assert f"document: no such file: {tmp_path / 'missing.qmd'}" in capsys.readouterr().err
+    (tmp_path / "notes.txt").write_text("hello")
+    assert main(["render", str(tmp_path / "notes.txt"), "--built-in"]) == 1
     assert "document: expected a .qmd file" in capsys.readouterr().err
 
 

@@ -6,6 +6,7 @@ Errors name the argument, what was expected and what came.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -42,6 +43,31 @@ def check_binary(name: str, y: np.ndarray) -> np.ndarray:
     return y
 
 
+def flag(name: str, value) -> bool:
+    """Return ``value`` if it is a bool; a string or number where a flag is expected is an error."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def fits_in_memory(name: str, count: int, itemsize: int = 8) -> None:
+    """Raise before allocating ``count`` items that would not fit in this machine's free memory."""
+    need = int(count) * itemsize
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return
+    if need > free:
+        raise ValueError(f"{name}: this needs {_bytes(need)} of memory, more than the {_bytes(free)} free here")
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{n} B"
+        n /= 1024
+
+
 def positive_int(name: str, value) -> int:
     """Return ``value`` as a positive int, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -60,13 +86,29 @@ def positive_float(name: str, value) -> float:
     return float(value)
 
 
-def _as_float_array(name: str, value) -> np.ndarray:
+def real_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array of any shape: numbers only (not None, text, complex, or
+    rows of different lengths), NaN and infinities allowed."""
     if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__}")
+        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} {value!r}"[:200])
+    if type(value) is np.ndarray and value.dtype.kind in "fiub":  # the common case, fast
+        return value.astype(float, copy=False)
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} ({exc})") from None
+        arr = np.asarray(value)
+    except ValueError:
+        raise TypeError(f"{name}: expected an array of numbers in rows of equal length, got a ragged {type(value).__name__}") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name}: expected real numbers, got complex values (their imaginary part would be dropped)")
+    if arr.dtype.kind not in "fiub":
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} holding {arr.dtype.name} values") from None
+    return arr.astype(float, copy=False)
+
+
+def _as_float_array(name: str, value) -> np.ndarray:
+    arr = real_array(name, value)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name}: expected finite values, got {int((~np.isfinite(arr)).sum())} NaN or infinite")
     return arr

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = ren.add_mutually_exclusive_group()
     engine.add_argument("--quarto", dest="use_quarto", action="store_true", default=None, help="insist on Quarto")
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
+    ren.add_argument("--cell-timeout", type=float, default=None, metavar="S", help="seconds a chunk may run before the render stops it (default 120)")
+    ren.add_argument("--force", action="store_true", help="replace an output file that nncourse did not make")
     ren.add_argument("--check", action="store_true", help="then open every slide offline in headless Chromium and say what overflows, is too small or did not typeset (exit 1 if anything)")
     ren.add_argument("--screenshots", type=Path, default=None, help="with --check: where to keep a PNG per slide (default: slide-check/ in the output folder)")
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     rep = commands.add_parser("report", help="which lecture numbers reproduce on this machine, and why not")
     rep.add_argument("--format", choices=("text", "html", "json"), default="text", help="terminal table (default), one self-contained HTML page, or JSON")
     rep.add_argument("--output", type=Path, default=None, help="write to this file instead of standard output")
+    rep.add_argument("--force", action="store_true", help="replace an --output file that nncourse did not make")
     rep.add_argument("--runs", type=int, default=None, help="seeded runs per stochastic output (default 2000, trained side by side)")
 
     args = parser.parse_args(argv)
@@ -61,28 +64,48 @@ def main(argv: list[str] | None = None) -> int:
 
         document = args.document or render.SLIDES / render.DECK
         to = args.to or ("revealjs" if document.resolve() == (render.SLIDES / render.DECK).resolve() else "html")
+        timeout = render.CELL_TIMEOUT if args.cell_timeout is None else args.cell_timeout
         try:
-            done = render.render(to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document)
+            done = render.render(to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document, cell_timeout=timeout, force=args.force)
         except (render.RenderError, ValueError) as exc:
             print(f"\nnncourse render: {exc}", file=sys.stderr)
             return 1
+        except KeyboardInterrupt:
+            print("\nnncourse render: interrupted; the kernel was stopped and nothing was written", file=sys.stderr)
+            return 130
         how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
         print(f"\nrendered {done.path} with {how}", file=sys.stderr)
         return check_slides(done.path, args.screenshots, to) if args.check else 0
     if args.command == "tutorial":
         from . import tutorial
 
+        if args.folder.exists() and not args.folder.is_dir():
+            parser.error(f"folder: expected a folder to put the tutorial in, got the file {args.folder}")
         for path, what in tutorial.start(args.folder):
             print(f"{what:>7}  {path}" + ("  (already there: your work is kept)" if what == "kept" else ""))
         print(f"Open {args.folder / 'tutorial.ipynb'} in Jupyter, or render {args.folder / 'tutorial.qmd'} with Quarto.")
         return 0
     from . import report
 
+    from . import studies
+    from .outputs import OutputError, check_target
+
     runs = report.RUNS if args.runs is None else args.runs
     if runs < 2:
         parser.error(f"--runs: expected at least 2 seeded runs, got {runs}")
-    built = report.build(runs=runs, progress=progress_to_stderr)
-    text = report.write(built, args.format, args.output)
+    most = studies.most_runs()
+    if runs > most:
+        parser.error(f"--runs: expected at most {most:,} seeded runs (what this machine's free memory holds), got {runs:,}")
+    try:
+        output = None if args.output is None else check_target(args.output, argument="--output", command="report", force=args.force)
+    except OutputError as exc:
+        parser.error(str(exc))
+    try:
+        built = report.build(runs=runs, progress=progress_to_stderr)
+    except KeyboardInterrupt:
+        print("\nnncourse report: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    text = report.write(built, args.format, output)
     if text is not None:
         print(text)
     else:

@@ -70,14 +70,23 @@ PYTHON = {**DETERMINISTIC, **STOCHASTIC}
 def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
     """Every stochastic entry over ``seeds``, flattened: ``{entry_id: array of shape
     (len(seeds), printed numbers)}``. Run ``k`` is what the single-run function gives for
-    ``rng=seeds[k]``; all seeds train at once (:mod:`nncourse.studies`)."""
+    ``rng=seeds[k]``; the seeds train side by side (:mod:`nncourse.studies`), a block of
+    at most ``studies.BLOCK`` at a time."""
     seeds = studies.as_seeds(seeds)
     say = progress or (lambda message: None)
-    say(f"seeded runs: SGD x {len(seeds)}")
-    runs = {"sgd_betas": studies.sgd_runs(*data.regression_data(), seeds, **SGD)}
-    say(f"seeded runs: perceptron x {len(seeds)}")
-    runs["and_perceptron_params"] = studies.perceptron_runs(*data.features(data.and_data()), seeds, **PERCEPTRON)
-    say(f"seeded runs: MLP x {len(seeds)}")
+    blocks = []
+    for start in range(0, len(seeds), studies.BLOCK):
+        block = seeds[start : start + studies.BLOCK]
+        say(f"seeded runs {start + 1:,}-{start + len(block):,} of {len(seeds):,} (SGD, perceptron, MLP)")
+        blocks.append(_block_runs(block))
+    return {entry_id: np.concatenate([block[entry_id] for block in blocks]) for entry_id in blocks[0]}
+
+
+def _block_runs(seeds: np.ndarray) -> dict[str, np.ndarray]:
+    runs = {
+        "sgd_betas": studies.sgd_runs(*data.regression_data(), seeds, **SGD),
+        "and_perceptron_params": studies.perceptron_runs(*data.features(data.and_data()), seeds, **PERCEPTRON),
+    }
     X, y = data.features(data.xor_data())
     stages = studies.mlp_layers(studies.mlp_runs(X, y, seeds, **MLP), X)
     flat = {"mlp_hidden_pre": stages.z1, "mlp_hidden": stages.h, "mlp_output_pre": stages.z2, "mlp_step": step(stages.z2), "mlp_sigmoid": stages.output}

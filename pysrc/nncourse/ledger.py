@@ -246,19 +246,27 @@ class Ledger:
 
 def load(path: str | Path = LEDGER_PATH) -> Ledger:
     """Read the ledger (by default the course's ``lecture-outputs.toml``)."""
-    with open(path, "rb") as f:
-        raw = tomllib.load(f)
-    meta = raw["meta"]
-    entries = {}
-    for item in raw["entry"]:
-        entry = Entry(
-            **{**item, "printed": item["printed"].strip("\n"), "zero": tuple(item.get("zero", ()))},
-            numpy_precision=int(meta["numpy_precision"]),
-        )
-        if entry.id in entries:
-            raise ValueError(f"ledger {path}: entry id {entry.id!r} recorded twice")
-        entries[entry.id] = entry
-    errata = tuple(Erratum(**e) for e in raw.get("erratum", ()))
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.load(f)
+    except OSError as exc:
+        raise ValueError(f"path: cannot read the ledger {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"path: the ledger {path} is not valid TOML: {exc}") from None
+    try:
+        meta = raw["meta"]
+        entries = {}
+        for item in raw["entry"]:
+            entry = Entry(
+                **{**item, "printed": item["printed"].strip("\n"), "zero": tuple(item.get("zero", ()))},
+                numpy_precision=int(meta["numpy_precision"]),
+            )
+            if entry.id in entries:
+                raise ValueError(f"ledger {path}: entry id {entry.id!r} recorded twice")
+            entries[entry.id] = entry
+        errata = tuple(Erratum(**e) for e in raw.get("erratum", ()))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"path: the ledger {path} lacks or misshapes a field the ledger needs: {exc}") from None
     return Ledger(meta, entries, errata)
 
 
@@ -296,7 +304,9 @@ def check_numbers(entry: Entry, actual, *, zero_tolerance: float = 1e-10, actual
     Deterministic numbers must equal the printed ones at the printed precision;
     zeros must be below ``zero_tolerance`` in absolute value.
     """
-    actual = np.ravel(np.asarray(actual, dtype=float))
+    from ._validate import real_array
+
+    actual = np.ravel(real_array("actual", actual))
     if actual.shape[0] != len(entry.numbers):
         raise ValueError(f"actual: expected {len(entry.numbers)} values for entry {entry.id}, got {actual.shape[0]}")
     texts = list(actual_text) if actual_text is not None else [None] * len(actual)

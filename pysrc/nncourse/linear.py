@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import minibatch
-from ._validate import as_matrix, as_vector, positive_float, positive_int
+from .divergence import Watch
+from ._validate import as_matrix, as_vector, flag, positive_float, positive_int
 
 
 def ols(X, y, *, intercept: bool = False) -> np.ndarray:
@@ -21,11 +22,14 @@ def ols(X, y, *, intercept: bool = False) -> np.ndarray:
     intercept is returned first.
     """
     X, y = _design(X, y)
-    if intercept:
+    if flag("intercept", intercept):
         X = np.column_stack([np.ones(len(y)), X])
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError(f"X: expected full column rank {X.shape[1]} for the normal equations, got a rank-deficient design")
-    return np.linalg.inv(X.T @ X) @ X.T @ y
+    try:
+        return np.linalg.inv(X.T @ X) @ X.T @ y
+    except np.linalg.LinAlgError:
+        raise ValueError(f"X: expected X.T @ X to be invertible, got a numerically singular design (condition number {np.linalg.cond(X):.3g})") from None
 
 
 def mse_gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
@@ -38,6 +42,11 @@ def mse_gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
     return -2 * (X.T @ residuals) / len(y)
 
 
+def mse(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> float:
+    """The loss of slide "Regression with Gradient Descent", ``mean((y - X beta)^2)``."""
+    return float(np.mean((y - X @ betas) ** 2))
+
+
 def gradient_descent(X, y, *, lr: float = 0.01, epochs: int = 1000, init=None) -> np.ndarray:
     """Full-batch gradient descent on the MSE (slide "Regression with Gradient Descent").
 
@@ -46,8 +55,13 @@ def gradient_descent(X, y, *, lr: float = 0.01, epochs: int = 1000, init=None) -
     X, y = _design(X, y)
     lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
     betas = _initial(init, X.shape[1])
-    for _ in range(epochs):
-        betas = betas - lr * mse_gradient(X, y, betas)
+    watch = Watch("gradient descent", lr, start_loss=mse(X, y, betas))
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for epoch in range(1, epochs + 1):
+            betas = betas - lr * mse_gradient(X, y, betas)
+            if watch.due(epoch, last=epoch == epochs):
+                watch.look(epoch, [betas], loss=mse(X, y, betas))
+        watch.ended(epochs, mse(X, y, betas))
     return betas
 
 
@@ -64,8 +78,13 @@ def sgd(X, y, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20, rng
     batch_size = minibatch.batch_size_for(len(y), batch_size, replace=False)
     rng = minibatch.as_rng(rng)
     betas = _initial(init, X.shape[1])
-    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=False):
-        betas = betas - lr * mse_gradient(X[indices], y[indices], betas)
+    watch = Watch("SGD", lr, start_loss=mse(X, y, betas))
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=False), 1):
+            betas = betas - lr * mse_gradient(X[indices], y[indices], betas)
+            if watch.due(step, last=step == epochs):  # the batch's loss: a step stays O(batch size)
+                watch.look(step, [betas], loss=mse(X[indices], y[indices], betas))
+        watch.ended(epochs, mse(X, y, betas))
     return betas
 
 

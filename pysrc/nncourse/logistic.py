@@ -11,7 +11,11 @@ Python against R, :func:`fit_logistic` follows R's ``glm.fit`` (R 4.x) step for 
 - convergence when ``|dev - dev_old| / (|dev| + 0.1) < 1e-8``, at most 25 iterations;
 - R's C link functions: ``eta`` clamped to +-30 in ``linkinv`` and ``mu.eta``;
 - the warnings ``glm.fit`` gives, with R's words, as Python warnings;
-- standard errors from the QR of the *last* weighted fit, as ``summary.glm`` does.
+- standard errors from the QR of the *last* weighted fit, as ``summary.glm`` does;
+- rank as R decides it (LINPACK ``dqrdc2``, tolerance ``min(1e-7, epsilon / 1000)``): a
+  column nearly a combination of the columns before it, relative to its own length, is
+  aliased (coefficient and standard error NaN, R's ``NA``) and the rest fitted without
+  it; the test is scale-free, so ``x * 1e14`` is fitted as R fits it.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validate import as_matrix, as_vector, check_binary
+from ._validate import as_matrix, as_vector, check_binary, flag
 
 EPSILON = 1e-8  # glm.control()$epsilon
+RANK_TOL = min(1e-7, EPSILON / 1000)  # the tolerance glm.fit hands to C_Cdqrls
 MAXIT = 25  # glm.control()$maxit
 _THRESH = 30.0  # THRESH / MTHRESH in R's src/library/stats/src/family.c
 _DBL_EPS = np.finfo(float).eps
@@ -70,7 +75,7 @@ class LogisticFit:
         X = _design(X, intercept=self.names[0] == "(Intercept)")[0]
         if X.shape[1] != len(self.coef):
             raise ValueError(f"X: expected {len(self.coef) - (self.names[0] == '(Intercept)')} columns, got {X.shape[1]}")
-        return _linkinv(X @ self.coef)
+        return _linkinv(X @ np.nan_to_num(self.coef, nan=0.0))  # an aliased (NA) coefficient counts as 0, as in R
 
 
 def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
@@ -81,10 +86,10 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
     deviance 5.5452 and AIC 11.545; on AND (complete separation) R's 23 iterations
     and its warning that fitted probabilities are numerically 0 or 1.
     """
-    X, names = _design(X, intercept=intercept)
-    y = check_binary("y", as_vector("y", y, length=X.shape[0]))
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ValueError(f"X: expected full column rank {X.shape[1]}, got a rank-deficient design (R would alias a coefficient)")
+    X_all, names = _design(X, intercept=flag("intercept", intercept))
+    y = check_binary("y", as_vector("y", y, length=X_all.shape[0]))
+    kept = kept_columns(X_all)
+    X = X_all[:, kept]
 
     mu = (y + 0.5) / 2  # binomial()$initialize with unit weights
     eta = np.log(mu / (1 - mu))
@@ -118,6 +123,7 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
     r_inv = np.linalg.inv(r)
     se = np.sqrt(np.diag(r_inv @ r_inv.T))  # chol2inv(Qr$qr), dispersion 1
     rank = X.shape[1]
+    coef, se = _with_aliased(coef, kept, X_all.shape[1]), _with_aliased(se, kept, X_all.shape[1])
     null_mu = np.full_like(y, y.mean()) if intercept else np.full_like(y, 0.5)
     return LogisticFit(
         names=names,
@@ -133,6 +139,36 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
         converged=converged,
         warnings=tuple(messages),
     )
+
+
+def kept_columns(X: np.ndarray, tol: float = RANK_TOL) -> list[int]:
+    """The columns R's ``dqrdc2`` keeps, in order; the others it aliases.
+
+    Householder QR with R's limited pivoting: a column whose norm, once the kept columns
+    before it are projected out, is below ``tol`` times its own original norm goes to the
+    end and out of the fit."""
+    A = np.array(X, dtype=float)
+    n, p = A.shape
+    original = np.linalg.norm(A, axis=0)
+    original[original == 0] = 1.0  # dqrdc2's convention: an all-zero column is judged against 1
+    kept, row = [], 0
+    for j in range(p):
+        if row >= n or np.linalg.norm(A[row:, j]) < tol * original[j]:
+            continue
+        v = A[row:, j].copy()
+        v[0] += np.copysign(np.linalg.norm(v), v[0] if v[0] != 0 else 1.0)
+        v /= np.linalg.norm(v)
+        A[row:, j:] -= 2 * np.outer(v, v @ A[row:, j:])
+        kept.append(j)
+        row += 1
+    return kept
+
+
+def _with_aliased(values: np.ndarray, kept: list[int], p: int) -> np.ndarray:
+    """Values of the kept columns in their places, NaN (R's NA) for the aliased ones."""
+    full = np.full(p, np.nan)
+    full[kept] = values
+    return full
 
 
 def _design(X, *, intercept: bool) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -27,14 +27,18 @@ import numbers
 
 import numpy as np
 
-from ._validate import positive_int
+from ._validate import fits_in_memory, flag, positive_int
 
 def as_rng(rng) -> np.random.Generator | np.random.RandomState:
     """Return the random source named by ``rng`` (see the module docstring)."""
     if isinstance(rng, (np.random.Generator, np.random.RandomState)):
         return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng: expected a non-negative int seed, got {rng}")
+        return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng: expected a numpy Generator, a RandomState (lecture replay), an int seed or None, "
         f"got {type(rng).__name__}"
@@ -59,6 +63,10 @@ def draw_batch(rng, n: int, batch_size: int, *, replace: bool) -> np.ndarray:
 
 def draw_steps(rng, n: int, batch_size: int, steps: int, *, replace: bool) -> np.ndarray:
     """The minibatches of ``steps`` consecutive steps, one row each: shape ``(steps, batch_size)``."""
+    n, steps = positive_int("n", n), positive_int("steps", steps)
+    batch_size = batch_size_for(n, batch_size, replace=flag("replace", replace))
+    fits_in_memory("batch_size", steps * batch_size, 16)
+    rng = as_rng(rng)
     if isinstance(rng, np.random.RandomState):
         return np.array([rng.choice(n, size=batch_size, replace=replace) for _ in range(steps)]).reshape(steps, batch_size)
     return rows_from_uniforms(rng.random((steps, batch_size)), n, replace=replace)

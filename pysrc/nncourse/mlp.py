@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import minibatch
-from ._validate import as_matrix, as_vector, check_binary, positive_float, positive_int
+from .divergence import Watch
+from ._validate import as_matrix, as_vector, check_binary, fits_in_memory, positive_float, positive_int
 from .activations import relu, relu_derivative, sigmoid
 
 
@@ -42,6 +43,7 @@ def init_weights(rng=1, *, inputs: int = 2, hidden: int = 2) -> MLPWeights:
     slide's starting point.
     """
     inputs, hidden = positive_int("inputs", inputs), positive_int("hidden", hidden)
+    fits_in_memory("hidden", inputs * hidden + 2 * hidden)
     rng = minibatch.as_rng(rng)
     W1 = rng.normal(scale=0.5, size=(inputs, hidden))
     b1 = np.zeros(hidden)
@@ -80,9 +82,16 @@ def train_mlp(
     batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
     rng = minibatch.as_rng(rng)
     weights = init_weights(inputs=X.shape[1]) if init is None else check_weights(init)
+    if weights.W1.shape[0] != X.shape[1]:
+        raise ValueError(f"init: expected weights for {X.shape[1]} inputs (the columns of X), got W1 of shape {weights.W1.shape}")
     weights = MLPWeights(weights.W1.copy(), weights.b1.copy(), weights.w2.copy(), float(weights.b2))
-    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=True):
-        weights = sgd_step(weights, X[indices], y[indices], lr)
+    watch = Watch("the MLP", lr)
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
+            weights = sgd_step(weights, X[indices], y[indices], lr)
+            if watch.due(step, last=step == epochs):
+                output = forward(weights, X[indices])
+                watch.look(step, weights, saturated=bool(np.all(output * (1 - output) == 0)))
     return weights
 
 

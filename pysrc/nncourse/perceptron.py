@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import minibatch
+from .divergence import Watch
 from ._validate import as_matrix, as_vector, check_binary, positive_float, positive_int
 from .activations import step
 
@@ -28,13 +29,21 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
     rng = minibatch.as_rng(rng)
     p = X.shape[1]
     params = np.zeros(p + 1)
-    for indices in minibatch.batches(rng, len(y), batch_size, epochs, replace=True):
-        X_batch, y_batch = X[indices], y[indices]
-        residuals = y_batch - step(X_batch @ params[:p] + params[p])
-        gradient_w = -2 * X_batch.T @ residuals / batch_size
-        gradient_b = -2 * np.sum(residuals) / batch_size
-        params[:p] = params[:p] - lr * gradient_w
-        params[p] = params[p] - lr * gradient_b
+    watch = Watch("the perceptron", lr)
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for number, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
+            X_batch, y_batch = X[indices], y[indices]
+            z = X_batch @ params[:p] + params[p]  # linear step
+            if not np.isfinite(z).all():  # step() cannot place infinity - infinity: stop, and say so
+                watch.warn(number, "X w + b overflowed to infinite or NaN; the parameters are those before this step")
+                break
+            residuals = y_batch - step(z)
+            gradient_w = -2 * X_batch.T @ residuals / batch_size
+            gradient_b = -2 * np.sum(residuals) / batch_size
+            params[:p] = params[:p] - lr * gradient_w
+            params[p] = params[p] - lr * gradient_b
+            if watch.due(number, last=number == epochs) or not np.isfinite(params).all():
+                watch.look(number, [params])
     return params
 
 

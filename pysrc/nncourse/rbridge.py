@@ -1,26 +1,37 @@
-"""The one module that touches rpy2: starts R once, sources ``rsrc/``, converts data,
-runs the lecture's R code and captures what R prints.
+"""The one door to R: runs the lecture's R code and the R ports, and captures what R prints.
+
+R runs in a worker process (:mod:`nncourse.rworker`, which embeds it through rpy2),
+started once per Python process and kept: code R runs can neither take Python down
+nor hang it. ``q()`` becomes an :class:`RError` ("R code called quit()"), a crash
+(a segfault, a C stack overflow) an :class:`RError` naming the signal, code that runs
+past the time limit (60 s by default: ``session().timeout``, or ``timeout=`` per call)
+an :class:`RTimeout`; each time R is restarted for the next call. Ctrl-C stops R and
+raises :class:`KeyboardInterrupt`. R cannot change Python's working directory or
+environment, and never writes to the console (``rsrc/evaluate.R`` captures output,
+messages, warnings and errors).
 
 ``import nncourse`` never needs R. The first call that does (:func:`session`) either
 returns the running session or raises :class:`RUnavailable` naming what is missing
-(R, rpy2, or an rpy2 too new for this R) and how to install it. R errors come back
-as :class:`RError` with R's message, R warnings as :class:`RWarning`; R itself
-never writes to the console (``rsrc/evaluate.R`` captures everything).
+(R, rpy2, or an rpy2 too new for this R) and how to install it.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import pickle
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import workers
 
 RSRC = Path(__file__).resolve().parents[2] / "rsrc"
 SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
@@ -32,7 +43,11 @@ class RUnavailable(RuntimeError):
 
 
 class RError(RuntimeError):
-    """An error raised by R code, with R's message."""
+    """An error raised by R code, with R's message; or R quit or crashed running it."""
+
+
+class RTimeout(RError):
+    """R code ran past its time limit; R was stopped and the next call starts a fresh one."""
 
 
 class RWarning(UserWarning):
@@ -41,11 +56,12 @@ class RWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Chunk:
-    """One top-level R expression: its source, what it printed, its warnings."""
+    """One top-level R expression: its source, what it printed, its warnings and messages."""
 
     code: str
     output: str
     warnings: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
 
 
 def r_version() -> tuple[int, int]:
@@ -56,11 +72,12 @@ def r_version() -> tuple[int, int]:
             "R is not installed (no Rscript on PATH). Install R >= 4.2 with its headers "
             f"(Debian: apt-get install r-base-core r-base-dev); {SETUP_HINT}."
         )
-    out = subprocess.run(
-        [rscript, "-e", 'cat(R.version$major, R.version$minor, sep=".")'], capture_output=True, text=True, check=True
-    ).stdout
-    major, minor = re.match(r"(\d+)\.(\d+)", out).groups()
-    return int(major), int(minor)
+    done = subprocess.run([rscript, "-e", 'cat("R-VERSION", R.version$major, R.version$minor, sep=" ")'], capture_output=True, text=True, timeout=60)
+    found = re.search(r"R-VERSION (\d+) (\d+)", done.stdout)
+    if done.returncode != 0 or found is None:
+        said = (done.stderr + done.stdout).strip()[-500:]
+        raise RUnavailable(f"R does not start ({rscript} exited with status {done.returncode}): {said}. Check R_HOME and the R installation; {SETUP_HINT}.")
+    return int(found.group(1)), int(found.group(2))
 
 
 def rpy2_fits(rpy2_version: str, r: tuple[int, int]) -> str | None:
@@ -79,10 +96,23 @@ def rpy2_fits(rpy2_version: str, r: tuple[int, int]) -> str | None:
     return None
 
 
-class RSession:
-    """The embedded R, with ``rsrc/`` sourced. Get it from :func:`session`."""
+class REnv:
+    """An R environment in the worker, by number. It dies with the R it was made in."""
 
-    def __init__(self):
+    __slots__ = ("number", "generation")
+
+    def __init__(self, number: int, generation: int):
+        self.number = number
+        self.generation = generation
+
+    def __repr__(self) -> str:
+        return f"<R environment {self.number} of R run {self.generation}>"
+
+
+class RSession:
+    """The system R in its worker, with ``rsrc/`` sourced. Get it from :func:`session`."""
+
+    def __init__(self, timeout: float = 60.0):
         version = r_version()
         try:
             rpy2_version = importlib.metadata.version("rpy2")
@@ -94,57 +124,78 @@ class RSession:
         mismatch = rpy2_fits(rpy2_version, version)
         if mismatch:
             raise RUnavailable(mismatch)
-        os.environ.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
+        env = dict(os.environ)
+        env.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
+        self.timeout = timeout
+        self._worker = workers.Worker([sys.executable, "-m", "nncourse.rworker"], name="R", env=env)
         try:
-            import rpy2.robjects as ro
-            from rpy2.robjects import numpy2ri, pandas2ri
-            from rpy2.robjects.conversion import localconverter
-        except (ImportError, OSError) as exc:
-            raise RUnavailable(f"rpy2 {rpy2_version} fails to start R {version[0]}.{version[1]}: {exc}. {SETUP_HINT}.") from None
-        self.version = version
+            answer = pickle.loads(self._worker.request(pickle.dumps({"op": "hello"}), max(timeout, 120.0)))
+        except workers.WorkerError as exc:
+            raise RUnavailable(f"R does not start under rpy2 {rpy2_version}: {exc}. {SETUP_HINT}.") from None
+        if "error" in answer:
+            raise RUnavailable(f"R does not start under rpy2 {rpy2_version}: {answer['error']}. {SETUP_HINT}.")
+        hello = answer["ok"]
+        self.version = tuple(hello["version"])
         self.rpy2_version = rpy2_version
-        self._ro = ro
-        self._localconverter = localconverter
-        self._converter = ro.default_converter + numpy2ri.converter + pandas2ri.converter
-        self._base = ro.r("new.env(parent = globalenv())")
-        self._source("evaluate.R", self._base)
-        self.algorithms = self.new_env()
-        self._source("algorithms.R", self.algorithms)
 
-    def _source(self, name: str, env) -> None:
-        self._ro.r["sys.source"](str(RSRC / name), envir=env)
+    # ---------------------------------------------------------------- requests to the worker
 
-    def new_env(self):
+    def _ask(self, op: str, *, timeout: float | None = None, **args):
+        limit = self.timeout if timeout is None else _positive_seconds(timeout)
+        try:
+            raw = self._worker.request(pickle.dumps({"op": op, **args}), limit)
+        except workers.WorkerTimeout:
+            raise RTimeout(f"R code ran past its time limit of {limit:g} s: R was stopped, and the next call starts a fresh R (environments made before are gone)") from None
+        except workers.WorkerDied as exc:
+            if exc.returncode is not None and exc.returncode >= 0:
+                raise RError(f"R code called quit() (R exited with status {exc.returncode}); the next call starts a fresh R (environments made before are gone)") from None
+            raise RError(f"{exc} (deep recursion overflowing the C stack does this); the next call starts a fresh R (environments made before are gone)") from None
+        answer = pickle.loads(raw)
+        if "error" in answer:
+            kind = {"RError": RError, "RUnavailable": RError, "ValueError": ValueError, "TypeError": TypeError}.get(answer["kind"], RError)
+            raise kind(answer["error"])
+        return answer["ok"]
+
+    def _env(self, env) -> int:
+        if env is None:
+            return self.new_env().number
+        if not isinstance(env, REnv):
+            raise TypeError(f"env: expected an environment from session().new_env(), got {type(env).__name__}")
+        if env.generation != self._worker.generation or not self._worker.alive:
+            raise RError("env: this R environment was lost when R restarted (after quit(), a crash, a timeout or Ctrl-C); make a new one with session().new_env()")
+        return env.number
+
+    def new_env(self) -> REnv:
         """A fresh R environment whose parent sees ``rsrc/evaluate.R``'s helpers."""
-        return self._ro.r["new.env"](parent=self._base)
+        number = self._ask("new_env")
+        return REnv(number, self._worker.generation)
 
-    def evaluate(self, code: str, env=None) -> list[Chunk]:
+    def evaluate(self, code: str, env: REnv | None = None, *, timeout: float | None = None) -> list[Chunk]:
         """Run R code expression by expression in ``env`` (a new one by default).
 
         Returns a :class:`Chunk` per expression; R's warnings are also issued as
-        :class:`RWarning`; an R error raises :class:`RError` naming the expression.
-        """
-        env = self.new_env() if env is None else env
+        :class:`RWarning`; an R error (a syntax error too) raises :class:`RError`
+        naming the expression."""
+        if not isinstance(code, str):
+            raise TypeError(f"code: expected R code as a str, got {type(code).__name__}")
         chunks = []
-        for item in self._base["nncourse_evaluate"](code, env):
-            fields = dict(zip(item.names, item))
-            chunk = Chunk(str(fields["code"][0]), str(fields["output"][0]), tuple(str(w) for w in fields["warnings"]))
-            self._surface(fields, f"`{chunk.code}`")
+        for item in self._ask("evaluate", code=code, env=self._env(env), timeout=timeout):
+            chunk = Chunk(item["code"], item["output"], tuple(item["warnings"]), tuple(item["messages"]))
+            self._surface(item, f"`{chunk.code}`")
             chunks.append(chunk)
         return chunks
 
     def _surface(self, fields: dict, where: str) -> None:
-        """R's warnings (``fields["warnings"]``) as :class:`RWarning`, its error as :class:`RError`."""
+        """R's warnings as :class:`RWarning`, its error as :class:`RError`."""
         for message in fields["warnings"]:
             warnings.warn(str(message), RWarning, stacklevel=3)
-        error = fields["error"][0]
-        if error is not self._ro.NA_Character:
-            raise RError(f"R error in {where}: {error}")
+        if fields["error"] is not None:
+            raise RError(f"R error in {where}: {fields['error']}")
 
     def run_script(self, name: str):
         """Run ``rsrc/<name>`` in a fresh environment: its chunks, and the environment."""
         env = self.new_env()
-        return self.evaluate(_rsrc_file(name).read_text(), env), env
+        return self.evaluate(_rsrc_file(name).read_text(encoding="utf-8"), env), env
 
     def script(self, name: str) -> "RScript":
         """``rsrc/<name>``, to be run section by section in one environment."""
@@ -154,47 +205,59 @@ class RSession:
         """What the lecture's R scripts print here, chunk by chunk, keyed by the chunk's code."""
         return {chunk.code: chunk for script in LECTURE_SCRIPTS for chunk in self.run_script(script)[0]}
 
-    def call(self, function: str, *args, env=None, **kwargs):
+    def call(self, function: str, *args, env: REnv | None = None, **kwargs):
         """Call an R function (from ``rsrc/algorithms.R`` unless ``env`` is given) on
         Python values; returns the result converted to NumPy/pandas (lists as dicts)."""
-        env = self.algorithms if env is None else env
-        result = self._base["nncourse_call"](env.find(function), self._args(args, kwargs))
-        fields = dict(zip(result.names, result))
-        self._surface(fields, f"{function}()")
-        return self.from_r(fields["value"])
+        if not isinstance(function, str):
+            raise TypeError(f"function: expected the name of an R function, got {type(function).__name__}")
+        for i, value in enumerate(args):
+            _check_value(f"args[{i}]", value)
+        for key, value in kwargs.items():
+            _check_value(key, value)
+        number = 0 if env is None else self._env(env)
+        result = self._ask("call", function=function, args=list(args), kwargs=kwargs, env=number)
+        self._surface(result, f"{function}()")
+        return result["value"]
 
-    def _args(self, args, kwargs):
-        names = [""] * len(args) + list(kwargs)
-        values = self._ro.vectors.ListVector.from_length(len(names))
-        for i, value in enumerate([*args, *kwargs.values()]):
-            values[i] = self.to_r(value)
-        values.names = self._ro.StrVector(names)
-        return values
-
-    def get(self, name: str, env):
+    def get(self, name: str, env: REnv):
         """The R object ``name`` in ``env``, converted to Python."""
-        with self._localconverter(self._converter):
-            return _to_python(env[name])
+        return self._ask("get", name=_r_name(name), env=self._env(env))
 
-    def to_r(self, value):
-        """A Python value as an R object: DataFrame -> data.frame, 2-D array -> matrix,
-        1-D array -> vector, dict -> named list."""
-        if isinstance(value, dict):
-            return self._ro.vectors.ListVector({str(k): self.to_r(v) for k, v in value.items()})
-        with self._localconverter(self._converter):
-            converted = self._ro.conversion.get_conversion().py2rpy(value)
-        if isinstance(value, np.ndarray) and value.ndim == 1:
-            converted = self._ro.r["as.vector"](converted)  # a 1-D array is an R vector, without dim
-        return converted
-
-    def from_r(self, value):
-        """An R object as Python (data.frame -> DataFrame, vector/matrix -> ndarray)."""
-        with self._localconverter(self._converter):
-            return _to_python(self._ro.conversion.get_conversion().rpy2py(value))
-
-    def assign(self, name: str, value, env) -> None:
+    def assign(self, name: str, value, env: REnv) -> None:
         """Bind a Python value, converted, to ``name`` in an R environment."""
-        env[name] = self.to_r(value)
+        _check_value(name, value)
+        self._ask("assign", name=_r_name(name), value=value, env=self._env(env))
+
+    def close(self) -> None:
+        """Stop the worker (the next call starts a fresh R)."""
+        self._worker.stop()
+
+
+def _positive_seconds(timeout) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 or timeout != timeout:
+        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _r_name(name) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name: expected the name of an R object as a non-empty str, got {name!r}")
+    return name
+
+
+def _check_value(name: str, value) -> None:
+    """Values R can take: numbers, strings, booleans, arrays and frames of them, dicts; not complex."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(f"{name}[{key!r}]", item)
+        return
+    if isinstance(value, pd.DataFrame):
+        bad = [c for c in value.columns if np.iscomplexobj(value[c].to_numpy())]
+        if bad:
+            raise TypeError(f"{name}: expected real-valued columns for R, got complex values in {bad}")
+        return
+    if isinstance(value, complex) or (isinstance(value, np.ndarray) and np.iscomplexobj(value)) or isinstance(value, np.complexfloating):
+        raise TypeError(f"{name}: expected real numbers for R, got complex values")
 
 
 SECTION = re.compile(r"^## ---- (\S+)\s*$", re.M)
@@ -231,22 +294,13 @@ class RScript:
 
 
 def _rsrc_file(name: str) -> Path:
+    """``rsrc/<name>``: a file name of ``rsrc/`` itself, never a path out of it."""
+    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".R"):
+        raise ValueError(f"name: expected the file name of an R script in {RSRC} (such as 'lecture_xor.R'), got {name!r}")
     path = RSRC / name
     if not path.is_file():
         raise FileNotFoundError(f"name: expected an R file in {RSRC}, got {name!r}")
     return path
-
-
-def _to_python(value):
-    """Finish rpy2's conversion: R lists become dicts, NULL becomes None."""
-    from rpy2.rinterface_lib.sexp import NULLType
-    from rpy2.rlike.container import OrdDict
-
-    if isinstance(value, OrdDict):
-        return {str(k): _to_python(v) for k, v in value.items()}
-    if isinstance(value, NULLType):
-        return None
-    return value
 
 
 _SESSION: RSession | None = None

@@ -18,6 +18,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,14 +48,40 @@ class Cell:
     outputs: list = field(default_factory=list)
 
 
+def read_document(path: Path) -> tuple[dict, list[Cell]]:
+    """A ``.qmd`` file, read and parsed, with a :class:`RenderError` naming the file for
+    anything wrong with it (not UTF-8, front matter unclosed or not YAML)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"document: cannot read {path}: {exc}") from None
+    try:
+        return parse_qmd(text)
+    except ValueError as exc:
+        raise RenderError(f"document: {path}: {exc}") from None
+
+
 def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
-    """Split a ``.qmd`` into its YAML front matter and cells (Markdown and ``{python}`` chunks)."""
+    """Split a ``.qmd`` into its YAML front matter and cells (Markdown and ``{python}`` chunks).
+
+    Raises ValueError saying what is wrong with the front matter."""
     import yaml
 
     front: dict = {}
     if text.startswith("---\n"):
-        end = text.index("\n---\n", 4)
-        front = yaml.safe_load(text[4:end]) or {}
+        end = text.find("\n---\n", 3)
+        if end < 0 and text.endswith("\n---"):
+            end = len(text) - 4
+        if end < 0:
+            raise ValueError("the front matter opened by --- on line 1 is never closed by a line ---")
+        try:
+            front = yaml.safe_load(text[4:end]) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 2})" if mark is not None else ""
+            raise ValueError(f"the front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        if not isinstance(front, dict):
+            raise ValueError(f"the front matter must be YAML keys and values, got a {type(front).__name__}")
         text = text[end + 5 :]
     cells: list[Cell] = []
     markdown: list[str] = []
@@ -95,43 +123,80 @@ def options_for(cell: Cell, defaults: dict) -> dict:
 KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
 
 
-def execute(path: Path = SLIDES / DECK, progress=None) -> tuple[dict, list[Cell]]:
+CELL_TIMEOUT = 120.0  # seconds a chunk may run before the render stops it
+
+
+def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
     """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
-    the document's folder. Cells come back with their outputs (nbformat dicts)."""
+    the document's folder. Cells come back with their outputs (nbformat dicts).
+
+    A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
+    (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
+    and number; Ctrl-C stops the kernel and raises :class:`KeyboardInterrupt`. The
+    kernel's sockets and connection file live in one temporary folder, removed after."""
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     progress = progress or (lambda message: None)
-    front, cells = parse_qmd(path.read_text())
+    front, cells = read_document(path)
     defaults = {**_project_options(path.parent).get("execute", {}), **front.get("execute", {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in [KERNEL_SETUP, *code]])
-    with tempfile.TemporaryDirectory() as sockets:
-        # IPC sockets in a private folder: the kernel's traffic never touches TCP
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-        client = NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(path.parent)}})
+    with tempfile.TemporaryDirectory(prefix="nncourse-kernel-") as private:
+        # IPC sockets and the connection file in a private folder: no TCP, nothing left behind
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(private) / "kernel"), connection_file=str(Path(private) / "kernel.json"))
+        client = NotebookClient(nb, km=km, timeout=None, resources={"metadata": {"path": str(path.parent)}})
         try:
-            _run(client, nb, code, progress)
+            _run(client, km, nb, code, progress, cell_timeout)
         finally:
             if km.has_kernel:  # nbclient leaves a kernel it was handed running
                 km.shutdown_kernel(now=True)
     return {**front, "execute": defaults}, cells
 
 
-def _run(client, nb, code: list[Cell], progress) -> None:
+def _run(client, km, nb, code: list[Cell], progress, cell_timeout: float) -> None:
+    """Run the cells in a thread and watch it: the kernel alive, each chunk within its time.
+
+    (nbclient alone waits forever for a kernel that exits in the middle of a cell.)"""
     from nbclient.exceptions import CellExecutionError
 
-    with client.setup_kernel():
-        client.execute_cell(nb.cells[0], 0)
-        for index, (cell, nb_cell) in enumerate(zip(code, nb.cells[1:])):
-            progress(f"[{index + 1}/{len(code)}] {cell.slide}")
-            try:
-                client.execute_cell(nb_cell, index + 1)
-            except CellExecutionError as exc:
-                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
-                raise RenderError(f"chunk {cell.number} on slide {cell.slide!r} failed:\n{plain}") from None
-            cell.outputs = nb_cell.outputs
+    state = {"cell": None, "started": 0.0, "error": None, "done": False}
+
+    def work():
+        try:
+            with client.setup_kernel():
+                client.execute_cell(nb.cells[0], 0)
+                for index, (cell, nb_cell) in enumerate(zip(code, nb.cells[1:])):
+                    state["cell"], state["started"] = cell, time.monotonic()
+                    progress(f"[{index + 1}/{len(code)}] {cell.slide}")
+                    client.execute_cell(nb_cell, index + 1)
+                    cell.outputs = nb_cell.outputs
+        except CellExecutionError as exc:
+            cell = state["cell"]
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
+            state["error"] = RenderError(f"chunk {cell.number} on slide {cell.slide!r} failed:\n{plain}")
+        except BaseException as exc:  # noqa: BLE001 -- handed to the watching thread
+            state["error"] = exc
+        finally:
+            state["done"] = True
+
+    worker = threading.Thread(target=work, name="nncourse-render-cells", daemon=True)
+    worker.start()
+    while not state["done"]:
+        worker.join(0.1)
+        cell = state["cell"]
+        if cell is None or state["done"]:
+            continue
+        if km.has_kernel and not km.is_alive():
+            raise RenderError(f"chunk {cell.number} on slide {cell.slide!r} ended the Python kernel (os._exit, sys.exit in a thread, or a crash); the render stopped there")
+        if time.monotonic() - state["started"] > cell_timeout:
+            raise RenderError(f"chunk {cell.number} on slide {cell.slide!r} ran past its time limit of {cell_timeout:g} s and was stopped (--cell-timeout sets the limit)")
+    if state["error"] is not None:
+        error = state["error"]
+        if isinstance(error, RenderError):
+            raise error
+        raise RenderError(f"the Jupyter kernel failed: {type(error).__name__}: {error}") from None
 
 
 def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
@@ -289,18 +354,36 @@ class Rendered:
 
 
 def render(
-    to: str = "revealjs", output_dir: Path | None = None, progress=None, *, use_quarto: bool | None = None, document: Path = SLIDES / DECK
+    to: str = "revealjs",
+    output_dir: Path | None = None,
+    progress=None,
+    *,
+    use_quarto: bool | None = None,
+    document: Path = SLIDES / DECK,
+    cell_timeout: float = CELL_TIMEOUT,
+    force: bool = False,
 ) -> Rendered:
     """Render ``document`` (the deck by default): with ``quarto`` when on PATH (unless
     ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
-    (default: ``_output`` beside the document)."""
+    (default: ``_output`` beside the document).
+
+    Everything that can be checked is checked before any work: the format, the document
+    and its front matter, and that the output file may be written (not a tracked source,
+    nor a file no renderer made, unless ``force``; see :mod:`nncourse.outputs`)."""
+    from .outputs import check_target
+
     if to not in FORMATS:
         raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
+    if isinstance(cell_timeout, bool) or not isinstance(cell_timeout, (int, float)) or not cell_timeout > 0:
+        raise ValueError(f"cell_timeout: expected a positive number of seconds, got {cell_timeout!r}")
     document = Path(document).resolve()
+    if not document.exists():
+        raise ValueError(f"document: no such file: {document}")
     if not document.is_file() or document.suffix != ".qmd":
         raise ValueError(f"document: expected a .qmd file, got {document}")
+    read_document(document)  # front matter and YAML, before any work
     output_dir = Path(output_dir).resolve() if output_dir else document.parent / "_output"
-    target = output_dir / (document.stem + ".html")
+    target = check_target(output_dir / (document.stem + ".html"), argument="--output", command="render", force=force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
@@ -311,7 +394,7 @@ def render(
         if done.returncode != 0:
             raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
         return Rendered(target, "quarto")
-    front, cells = execute(document, progress)
+    front, cells = execute(document, progress, cell_timeout=cell_timeout)
     with tempfile.TemporaryDirectory() as assets:
         markdown = to_markdown(front, cells, Path(assets))
         path = build_html(markdown, front, target, to=to, resource_path=Path(assets), folder=document.parent)
@@ -323,7 +406,7 @@ def to_notebook(document: Path):
     lines), for students without Quarto."""
     import nbformat
 
-    front, cells = parse_qmd(Path(document).read_text())
+    front, cells = read_document(Path(document))
     title = f"# {front['title']}\n\n{front.get('subtitle', '')}".strip() if "title" in front else ""
     nb_cells = [nbformat.v4.new_markdown_cell(title)] if title else []
     for cell in cells:

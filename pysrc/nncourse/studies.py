@@ -20,6 +20,7 @@ sums over a batch NumPy may add in another order when a run axis is in front.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -30,6 +31,19 @@ from .activations import relu, relu_derivative, sigmoid, step
 # Minibatch rows drawn per chunk, over all runs: bounds the memory of the index arrays
 # (2**21 rows of uniform doubles and row numbers, 32 MiB) whatever K and the epochs.
 CHUNK_ROWS = 2**21
+# Seeds trained together at most (a study of more goes block by block: its memory is the
+# block's, some 45 MB, plus the results); and what one run's results keep (33 numbers).
+BLOCK = 10_000
+RESULT_BYTES = 8 * 40
+
+
+def most_runs() -> int:
+    """How many seeded runs a study may have here: their results in half the free memory."""
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        free = 2**31
+    return max(2, free // 2 // RESULT_BYTES)
 
 
 def as_seeds(seeds) -> np.ndarray:

@@ -44,7 +44,7 @@ def start(folder) -> list[tuple[str, str]]:
         ("tutorial.ipynb", lambda path: nbformat.write(to_notebook(TUTORIAL), str(path))),
     ):
         path = folder / name
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a link, even a dangling one, is never written through
             done.append((str(path), "kept"))
         else:
             write(path)

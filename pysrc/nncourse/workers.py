@@ -1,0 +1,161 @@
+"""Child processes that run code nncourse did not write (R today; R in Node.js next).
+
+A :class:`Worker` owns one long-lived child, started on first use and spoken to with
+length-prefixed messages on its stdin and stdout (the codec is the caller's: pickle for
+a Python child, JSON for Node). Whatever the code in the child does, the parent
+survives and says what happened:
+
+- every request has a time limit: past it the child is killed (its whole process group)
+  and :class:`WorkerTimeout` says so; the next request starts a fresh child;
+- a child that exits (R's ``q()``) or dies (a segfault, a C stack overflow) mid-request
+  raises :class:`WorkerDied` with its exit status or signal and the last lines it wrote
+  to stderr; the next request starts a fresh child;
+- Ctrl-C while waiting kills the child and raises :class:`KeyboardInterrupt` here;
+- the child runs in its own process group and folder-independent environment: it cannot
+  change this process's working directory, environment or terminal.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import select
+import signal
+import struct
+import subprocess
+import threading
+import time
+
+HEADER = struct.Struct(">Q")  # every message: its length in 8 bytes, then its bytes
+
+
+class WorkerError(RuntimeError):
+    """The child could not answer; the message says why."""
+
+
+class WorkerTimeout(WorkerError):
+    """A request ran past its time limit; the child was killed."""
+
+
+class WorkerDied(WorkerError):
+    """The child exited or crashed during a request."""
+
+    def __init__(self, message: str, returncode: int | None):
+        super().__init__(message)
+        self.returncode = returncode
+
+
+class Worker:
+    """One child process at a time, restarted on demand (see the module docstring)."""
+
+    def __init__(self, argv: list[str], *, name: str, env: dict | None = None, cwd: str | None = None, stderr_keep: int = 64 * 1024):
+        self.argv = argv
+        self.name = name
+        self.env = env
+        self.cwd = cwd
+        self.generation = 0  # how many children have been started: handles into one die with it
+        self._process: subprocess.Popen | None = None
+        self._stderr: collections.deque[bytes] = collections.deque()
+        self._stderr_keep = stderr_keep
+        self._lock = threading.Lock()
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the child (if it is not running)."""
+        if self.alive:
+            return
+        self._stderr.clear()
+        self._process = subprocess.Popen(
+            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=self.env, cwd=self.cwd, start_new_session=True,
+        )
+        self.generation += 1
+        threading.Thread(target=self._drain_stderr, args=(self._process,), daemon=True).start()
+
+    def request(self, payload: bytes, timeout: float) -> bytes:
+        """Send one message and wait up to ``timeout`` seconds for the answer."""
+        with self._lock:
+            self.start()
+            process = self._process
+            try:
+                self._send(process, payload)
+                return self._receive(process, time.monotonic() + timeout, timeout)
+            except KeyboardInterrupt:
+                self.stop()
+                raise KeyboardInterrupt(f"interrupted: {self.name} was stopped; the next call starts a fresh one") from None
+            except BrokenPipeError:
+                raise self._died(process) from None
+
+    def stop(self) -> None:
+        """Kill the child and everything it started."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def stderr_tail(self, lines: int = 12) -> str:
+        """The last lines the child wrote to stderr (for error messages)."""
+        text = b"".join(self._stderr).decode("utf-8", "replace")
+        return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+    # ------------------------------------------------------------------ internals
+
+    def _send(self, process, payload: bytes) -> None:
+        process.stdin.write(HEADER.pack(len(payload)) + payload)
+        process.stdin.flush()
+
+    def _receive(self, process, deadline: float, timeout: float) -> bytes:
+        header = self._read(process, HEADER.size, deadline, timeout)
+        (length,) = HEADER.unpack(header)
+        return self._read(process, length, deadline, timeout)
+
+    def _read(self, process, size: int, deadline: float, timeout: float) -> bytes:
+        fd = process.stdout.fileno()
+        parts, got = [], 0
+        while got < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.stop()
+                raise WorkerTimeout(f"{self.name} did not answer within {timeout:g} s: it was stopped, and the next call starts a fresh one")
+            chunk = os.read(fd, min(size - got, 1 << 20))
+            if not chunk:
+                raise self._died(process)
+            parts.append(chunk)
+            got += len(chunk)
+        return b"".join(parts)
+
+    def _died(self, process) -> WorkerDied:
+        try:
+            returncode = process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        time.sleep(0.05)  # let the stderr drain catch the last words
+        self.stop()
+        tail = self.stderr_tail()
+        if returncode is not None and returncode < 0:
+            name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else f"signal {-returncode}"
+            what = f"{self.name} crashed ({name})"
+        else:
+            what = f"{self.name} exited (status {returncode})"
+        return WorkerDied(what + (f"; its last words: {' | '.join(tail.splitlines())}" if tail else ""), returncode)
+
+    def _drain_stderr(self, process) -> None:
+        kept = 0
+        for line in iter(process.stderr.readline, b""):
+            self._stderr.append(line)
+            kept += len(line)
+            while kept > self._stderr_keep and self._stderr:
+                kept -= len(self._stderr.popleft())
