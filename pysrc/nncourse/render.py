@@ -174,8 +174,11 @@ def _run(client, km, nb, code: list[Cell], progress, cell_timeout: float) -> Non
                     cell.outputs = nb_cell.outputs
         except CellExecutionError as exc:
             cell = state["cell"]
-            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
-            state["error"] = RenderError(f"chunk {cell.number} on slide {cell.slide!r} failed:\n{plain}")
+            if getattr(exc, "ename", "") == "RUnavailable":  # the reason, not the kernel's traceback
+                state["error"] = RenderError(f"chunk {cell.number} on slide {cell.slide!r} needs R: {exc.evalue}")
+            else:
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # the traceback's terminal colours
+                state["error"] = RenderError(f"chunk {cell.number} on slide {cell.slide!r} failed:\n{plain}")
         except BaseException as exc:  # noqa: BLE001 -- handed to the watching thread
             state["error"] = exc
         finally:

@@ -173,7 +173,7 @@ def build(runs: int = RUNS, progress=None, *, book: ledger.Ledger | None = None,
                 r = judge_numbers(entry, value, f"R port: {np.array2string(value, precision=8)}", tol)
         else:
             if session is None:
-                r = Side("not-run", "", [why_not])
+                r = Side("not-run", "", ["R is not available here (the reason is under environment, once)"])
             else:
                 r = judge_printed(entry, printed_by_r[entry.expression], ledger.rules_for("r", session.version), tol)
             if entry.id in lecture.PYTHON_FOR_R:
