@@ -130,3 +130,31 @@ def test_mlp_port_matches_given_the_same_batches_and_start(r, xor_xy, seed):
         np.testing.assert_allclose(getattr(ours, name), theirs[name], rtol=RTOL, atol=1e-12, err_msg=name)
     np.testing.assert_allclose(ours.b2, theirs["b2"][0], rtol=RTOL)
     np.testing.assert_allclose(mlp.forward(ours, X), r.call("mlp_forward", theirs, X), rtol=RTOL)
+
+
+@pytest.mark.parametrize(
+    "design",
+    [
+        pytest.param(lambda x: np.column_stack([x, x + 1e-12]), id="columns-1e-12-apart"),
+        pytest.param(lambda x: np.column_stack([x, 2 * x]), id="exactly-collinear"),
+        pytest.param(lambda x: x[:, None] * 1e14, id="scaled-1e14"),
+        pytest.param(lambda x: x[:, None] * 1e300, id="scaled-1e300"),
+    ],
+)
+def test_fit_logistic_aliases_and_scales_as_glm_does(r, design):
+    # R's glm.fit decides rank with LINPACK's dqrdc2 (tolerance 1e-11, relative to each
+    # column): a near copy is aliased (NA), a column scaled by 1e14 or 1e300 is fitted.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=30)
+    y = (x + rng.normal(size=30) > 0).astype(float)
+    X = design(x)
+    ours = fit_logistic(X, y)
+    env = r.new_env()
+    r.assign("X", X, env)
+    r.assign("y", y, env)
+    r.evaluate("fit <- glm(y ~ X, family = binomial); b <- unname(coef(fit)); s <- unname(coef(summary(fit))[, 2]); dev <- deviance(fit)", env)
+    theirs = r.get("b", env)
+    np.testing.assert_array_equal(np.isnan(ours.coef), np.isnan(theirs))
+    np.testing.assert_allclose(ours.coef[~np.isnan(ours.coef)], theirs[~np.isnan(theirs)], rtol=1e-8)
+    np.testing.assert_allclose(ours.se[~np.isnan(ours.se)], r.get("s", env), rtol=1e-8, atol=1e-300)
+    np.testing.assert_allclose(ours.deviance, r.get("dev", env)[0], rtol=1e-10)

@@ -149,19 +149,25 @@ def kept_columns(X: np.ndarray, tol: float = RANK_TOL) -> list[int]:
     end and out of the fit."""
     A = np.array(X, dtype=float)
     n, p = A.shape
-    original = np.linalg.norm(A, axis=0)
+    original = np.array([_norm(A[:, j]) for j in range(p)])
     original[original == 0] = 1.0  # dqrdc2's convention: an all-zero column is judged against 1
     kept, row = [], 0
     for j in range(p):
-        if row >= n or np.linalg.norm(A[row:, j]) < tol * original[j]:
+        if row >= n or _norm(A[row:, j]) < tol * original[j]:
             continue
-        v = A[row:, j].copy()
-        v[0] += np.copysign(np.linalg.norm(v), v[0] if v[0] != 0 else 1.0)
-        v /= np.linalg.norm(v)
+        v = A[row:, j] / np.abs(A[row:, j]).max()  # scaled, as LINPACK's dnrm2: no overflow at 1e300
+        v[0] += np.copysign(_norm(v), v[0] if v[0] != 0 else 1.0)
+        v /= _norm(v)
         A[row:, j:] -= 2 * np.outer(v, v @ A[row:, j:])
         kept.append(j)
         row += 1
     return kept
+
+
+def _norm(v: np.ndarray) -> float:
+    """The Euclidean norm without overflow or underflow (scaled by the largest entry)."""
+    largest = np.abs(v).max() if v.size else 0.0
+    return 0.0 if largest == 0 else float(largest * np.sqrt(np.sum((v / largest) ** 2)))
 
 
 def _with_aliased(values: np.ndarray, kept: list[int], p: int) -> np.ndarray:

@@ -134,7 +134,7 @@ def recover_weights(z1, z2) -> MLPWeights:
     z2 = as_vector("z2", z2, length=4, length_of="one per XOR input")
     if z1.shape[0] != 4:
         raise ValueError(f"z1: expected 4 rows (the XOR inputs), got {z1.shape[0]}")
-    b1 = z1[0]
+    b1 = z1[0].copy()  # the caller's z1 stays theirs: no view into it goes out
     W1 = np.vstack([z1[2] - b1, z1[1] - b1])
     h = relu(z1)
     if (h[0] != 0).any():
