@@ -6,7 +6,7 @@
 #   bash scripts/run.sh setup     only the set-up both of them do first
 #
 # Set-up: R, Node.js/npm and Chromium from Debian's packages when missing (needs root and
-# apt-get), reveal.js and MathJax 3 from npm (package-lock.json), a virtual environment in .venv with the
+# apt-get), reveal.js, MathJax 3 and webR (R 4.6) from npm (package-lock.json), a virtual environment in .venv with the
 # package, its slide and test tools, and the rpy2 release that fits the R found. Each step
 # is skipped when already done.
 set -euo pipefail
@@ -87,8 +87,8 @@ ensure_node_and_chromium() {
 
 ensure_npm_assets() {
     command -v npm >/dev/null 2>&1 || { say "npm is missing: the deck cannot be rendered without Quarto, nor its maths typeset offline"; return; }
-    if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ ! -f node_modules/mathjax/es5/tex-svg-full.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        say "npm ci (reveal.js and MathJax for the deck)"
+    if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ ! -f node_modules/mathjax/es5/tex-svg-full.js ] || [ ! -f node_modules/webr/dist/webr.mjs ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "npm ci (reveal.js and MathJax for the deck, webR for R 4.6)"
         npm ci --no-audit --no-fund --loglevel=error >/dev/null
     fi
 }

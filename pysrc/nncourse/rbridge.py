@@ -18,6 +18,7 @@ returns the running session or raises :class:`RUnavailable` naming what is missi
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import pickle
 import re
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import workers
+from . import rvalues, workers
 
 RSRC = Path(__file__).resolve().parents[2] / "rsrc"
 SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
@@ -109,10 +110,18 @@ class REnv:
         return f"<R environment {self.number} of R run {self.generation}>"
 
 
-class RSession:
-    """The system R in its worker, with ``rsrc/`` sourced. Get it from :func:`session`."""
+ENGINES = ("rpy2", "webr")
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+WEBR_VERSION = "0.6.0"  # pinned in package.json; R 4.6.0 inside
 
-    def __init__(self, timeout: float = 60.0):
+
+class Rpy2Engine:
+    """The system R, embedded by rpy2 in a Python worker (:mod:`nncourse.rworker`)."""
+
+    name = "rpy2"
+
+    def start(self):
+        """(argv, env) of the worker, or :class:`RUnavailable` saying what is missing."""
         version = r_version()
         try:
             rpy2_version = importlib.metadata.version("rpy2")
@@ -126,35 +135,125 @@ class RSession:
             raise RUnavailable(mismatch)
         env = dict(os.environ)
         env.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
-        self.timeout = timeout
-        self._worker = workers.Worker([sys.executable, "-m", "nncourse.rworker"], name="R", env=env)
+        self.label = f"rpy2 {rpy2_version}"
+        return [sys.executable, "-m", "nncourse.rworker"], env
+
+    encode, decode = staticmethod(pickle.dumps), staticmethod(pickle.loads)
+
+    def prepare(self, op: str, args: dict) -> dict:
+        return args
+
+    def result(self, op: str, value):
+        return value
+
+
+class WebREngine:
+    """R 4.6 compiled to WebAssembly (npm ``webr``), in a Node.js worker (``assets/webr_worker.mjs``)."""
+
+    name = "webr"
+
+    def start(self):
+        node = shutil.which("node")
+        if node is None:
+            raise RUnavailable(f"webr: Node.js is not installed (no node on PATH). Debian: apt-get install nodejs npm; {SETUP_HINT}.")
+        dist = NODE_MODULES / "webr" / "dist"
         try:
-            answer = pickle.loads(self._worker.request(pickle.dumps({"op": "hello"}), max(timeout, 120.0)))
+            found = json.loads((NODE_MODULES / "webr" / "package.json").read_text())["version"]
+        except (OSError, ValueError, KeyError):
+            found = None
+        if found is None or not (dist / "webr.mjs").is_file():
+            raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: run `npm ci` in {NODE_MODULES.parent}; {SETUP_HINT}.")
+        if found != WEBR_VERSION:
+            raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: run `npm ci` in {NODE_MODULES.parent}.")
+        self.label = f"webR {found}"
+        worker = Path(__file__).with_name("assets") / "webr_worker.mjs"
+        return [node, str(worker), str(dist), str(RSRC)], None
+
+    @staticmethod
+    def encode(message: dict) -> bytes:
+        return json.dumps(message).encode("utf-8")
+
+    @staticmethod
+    def decode(payload: bytes) -> dict:
+        return json.loads(payload.decode("utf-8"))
+
+    def prepare(self, op: str, args: dict) -> dict:
+        """Values as R source text, exactly (:mod:`nncourse.rvalues`)."""
+        if op == "assign":
+            return {**args, "value": rvalues.to_r_source(args["value"], args["name"])}
+        if op == "call":
+            parts = [rvalues.to_r_source(v, f"args[{i}]") for i, v in enumerate(args["args"])]
+            parts += [f"{rvalues._r_name(k)} = {rvalues.to_r_source(v, k)}" for k, v in args["kwargs"].items()]
+            return {"function": args["function"], "args": "list(" + ", ".join(parts) + ")", "env": args["env"]}
+        return args
+
+    def result(self, op: str, value):
+        """What the worker sent, as the rpy2 engine gives it."""
+        if op in ("get", "call", "evaluate"):
+            value = rvalues.from_json(value)
+        if op == "evaluate":
+            return [_chunk_fields(item) for item in value]
+        if op == "call":
+            return _chunk_fields(value, keep_value=True)
+        return value
+
+
+def _chunk_fields(item: dict, keep_value: bool = False) -> dict:
+    """A chunk (or a call's result) from exchange JSON: strings, lists of strings, None for NA."""
+    first = lambda v: None if v is None or len(v) == 0 or v[0] is None else str(v[0])  # noqa: E731
+    fields = {key: [str(x) for x in item[key]] if item.get(key) is not None else [] for key in ("warnings", "messages") if key in item}
+    fields["error"] = first(item["error"])
+    for key in ("code", "output"):
+        if key in item:
+            fields[key] = first(item[key]) or ""
+    fields.setdefault("messages", [])
+    if keep_value:
+        fields["value"] = item["value"]
+    return fields
+
+
+class RSession:
+    """R in its worker, with ``rsrc/`` sourced: the system R (``engine="rpy2"``) or R 4.6 in
+    webR (``engine="webr"``). Get it from :func:`session`."""
+
+    def __init__(self, timeout: float = 60.0, engine: str = "rpy2"):
+        if engine not in ENGINES:
+            raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
+        self.engine = engine
+        self._engine = Rpy2Engine() if engine == "rpy2" else WebREngine()
+        argv, env = self._engine.start()
+        self.timeout = _positive_seconds(timeout)
+        self._worker = workers.Worker(argv, name="R" if engine == "rpy2" else "R (webR)", env=env)
+        try:
+            answer = self._engine.decode(self._worker.request(self._engine.encode({"op": "hello"}), max(timeout, 120.0)))
         except workers.WorkerError as exc:
-            raise RUnavailable(f"R does not start under rpy2 {rpy2_version}: {exc}. {SETUP_HINT}.") from None
+            raise RUnavailable(f"R does not start under {self._engine.label}: {exc}. {SETUP_HINT}.") from None
         if "error" in answer:
-            raise RUnavailable(f"R does not start under rpy2 {rpy2_version}: {answer['error']}. {SETUP_HINT}.")
-        hello = answer["ok"]
-        self.version = tuple(hello["version"])
-        self.rpy2_version = rpy2_version
+            raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}. {SETUP_HINT}.")
+        self.version = tuple(answer["ok"]["version"])
+        self.label = f"R {self.version[0]}.{self.version[1]} via {self._engine.label}"
+
+    @property
+    def rpy2_version(self) -> str:
+        return self._engine.label.removeprefix("rpy2 ") if self.engine == "rpy2" else ""
 
     # ---------------------------------------------------------------- requests to the worker
 
     def _ask(self, op: str, *, timeout: float | None = None, **args):
         limit = self.timeout if timeout is None else _positive_seconds(timeout)
         try:
-            raw = self._worker.request(pickle.dumps({"op": op, **args}), limit)
+            raw = self._worker.request(self._engine.encode({"op": op, **self._engine.prepare(op, args)}), limit)
         except workers.WorkerTimeout:
             raise RTimeout(f"R code ran past its time limit of {limit:g} s: R was stopped, and the next call starts a fresh R (environments made before are gone)") from None
         except workers.WorkerDied as exc:
             if exc.returncode is not None and exc.returncode >= 0:
                 raise RError(f"R code called quit() (R exited with status {exc.returncode}); the next call starts a fresh R (environments made before are gone)") from None
             raise RError(f"{exc} (deep recursion overflowing the C stack does this); the next call starts a fresh R (environments made before are gone)") from None
-        answer = pickle.loads(raw)
+        answer = self._engine.decode(raw)
         if "error" in answer:
             kind = {"RError": RError, "RUnavailable": RError, "ValueError": ValueError, "TypeError": TypeError}.get(answer["kind"], RError)
             raise kind(answer["error"])
-        return answer["ok"]
+        return self._engine.result(op, answer["ok"])
 
     def _env(self, env) -> int:
         if env is None:
@@ -180,7 +279,7 @@ class RSession:
             raise TypeError(f"code: expected R code as a str, got {type(code).__name__}")
         chunks = []
         for item in self._ask("evaluate", code=code, env=self._env(env), timeout=timeout):
-            chunk = Chunk(item["code"], item["output"], tuple(item["warnings"]), tuple(item["messages"]))
+            chunk = Chunk(item["code"], item["output"], tuple(item["warnings"]), tuple(item.get("messages", ())))
             self._surface(item, f"`{chunk.code}`")
             chunks.append(chunk)
         return chunks
@@ -303,12 +402,14 @@ def _rsrc_file(name: str) -> Path:
     return path
 
 
-_SESSION: RSession | None = None
+_SESSIONS: dict[str, RSession] = {}
 
 
-def session() -> RSession:
-    """The running R session, started on first use (raises :class:`RUnavailable`)."""
-    global _SESSION
-    if _SESSION is None:
-        _SESSION = RSession()
-    return _SESSION
+def session(engine: str = "rpy2") -> RSession:
+    """The running R session of ``engine`` ("rpy2": the system R; "webr": R 4.6 in webR),
+    started on first use, once per process (raises :class:`RUnavailable`)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
+    if engine not in _SESSIONS:
+        _SESSIONS[engine] = RSession(engine=engine)
+    return _SESSIONS[engine]

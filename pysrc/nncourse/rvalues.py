@@ -1,0 +1,104 @@
+"""Python values to R and back as text, exactly: how the webR engine exchanges data.
+
+Into R, a value is written as R source (doubles as C99 hexadecimal literals, which R
+parses to the same bits); out of R, ``rsrc/exchange.R`` writes JSON with doubles in
+hexadecimal too. The result has the shapes the rpy2 engine gives: a data.frame is a
+DataFrame, a matrix a 2-D array, a vector a 1-D array, a named list a dict, NULL None.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+
+import numpy as np
+import pandas as pd
+
+
+def to_r_source(value, name: str = "value") -> str:
+    """R source text that evaluates to ``value`` (raises TypeError naming ``name``)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, dict):
+        return "list(" + ", ".join(f"{_r_name(k)} = {to_r_source(v, f'{name}[{k!r}]')}" for k, v in value.items()) + ")"
+    if isinstance(value, pd.DataFrame):
+        columns = ", ".join(f"{_r_name(c)} = {to_r_source(value[c].to_numpy(), f'{name}[{c!r}]')}" for c in value.columns)
+        return f"data.frame({columns}{', ' if columns else ''}check.names = FALSE, stringsAsFactors = FALSE)"
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, (numbers.Number, str, bool, np.generic)) for v in value):
+        return "list(" + ", ".join(to_r_source(v, f"{name}[{i}]") for i, v in enumerate(value)) + ")"
+    array = np.asarray(value)
+    if array.dtype.kind == "c":
+        raise TypeError(f"{name}: expected real numbers for R, got complex values")
+    flat = _atoms(array.ravel(order="F"), name)
+    if array.ndim == 0:
+        return flat[0] if flat else "NULL"
+    vector = "c(" + ", ".join(flat) + ")" if flat else _empty(array)
+    if array.ndim == 1:
+        return vector
+    return f"array({vector}, dim = c({', '.join(f'{d}L' for d in array.shape)}))"
+
+
+def _atoms(values: np.ndarray, name: str) -> list[str]:
+    kind = values.dtype.kind
+    if kind == "b":
+        return ["TRUE" if v else "FALSE" for v in values]
+    if kind in "iu":
+        return [f"{int(v)}L" if abs(int(v)) < 2**31 else _double(float(v)) for v in values]
+    if kind == "f":
+        return [_double(float(v)) for v in values]
+    if kind in "UO" and all(isinstance(v, str) or _missing(v) for v in values):
+        return ["NA_character_" if _missing(v) else json.dumps(v, ensure_ascii=False) for v in values]
+    raise TypeError(f"{name}: expected numbers, booleans or strings for R, got {values.dtype.name} values")
+
+
+def _missing(v) -> bool:
+    """None, NaN or pandas' NA in a column of strings: R's NA."""
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _double(v: float) -> str:
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Inf" if v > 0 else "-Inf"
+    return v.hex()
+
+
+def _empty(array: np.ndarray) -> str:
+    return {"b": "logical(0)", "i": "integer(0)", "u": "integer(0)", "f": "numeric(0)"}.get(array.dtype.kind, "character(0)")
+
+
+def _r_name(key) -> str:
+    return "`" + str(key).replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+def from_json(text: str):
+    """A value ``rsrc/exchange.R`` wrote, as Python."""
+    return _value(json.loads(text))
+
+
+def _value(desc: dict):
+    kind = desc["kind"]
+    if kind == "null":
+        return None
+    if kind == "frame":
+        return pd.DataFrame({name: _value(column) for name, column in zip(desc["names"], desc["columns"])})
+    if kind == "list":
+        items = [_value(item) for item in desc["items"]]
+        return dict(zip(desc["names"], items)) if desc["names"] is not None else items
+    values = desc["values"]
+    if desc["type"] == "double":
+        special = {"NA": math.nan, "NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf}
+        array = np.array([special[v] if v in special else float.fromhex(v) for v in values], dtype=float)
+    elif desc["type"] == "integer":
+        array = np.array(values, dtype=float if None in values else np.int32) if values else np.array([], dtype=np.int32)
+        if array.dtype == float:
+            array = np.array([math.nan if v is None else v for v in values])
+    elif desc["type"] == "logical":
+        array = np.array(values, dtype=object if None in values else bool)
+    else:
+        array = np.array(values, dtype=object if None in values else str)
+    if desc["dim"] is not None:
+        array = array.reshape(desc["dim"], order="F")
+    return array
