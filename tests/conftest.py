@@ -45,6 +45,17 @@ def r():
 
 
 @pytest.fixture(scope="session")
+def webr():
+    """R 4.6.0 in webR (Node.js); skipped with the reason where missing, failed in CI."""
+    from nncourse import rbridge
+
+    try:
+        return rbridge.session("webr")
+    except rbridge.RUnavailable as exc:
+        unavailable(f"webR is not available: {exc}")
+
+
+@pytest.fixture(scope="session")
 def r_lecture_chunks(r):
     """What the lecture's R scripts print, chunk by chunk, keyed by the chunk's code."""
     return r.lecture_chunks()

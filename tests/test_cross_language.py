@@ -1,4 +1,5 @@
-"""Python against R on the same data: lm, glm and the R ports of the NumPy algorithms.
+"""Python against R on the same data: lm, glm and the R ports of the NumPy algorithms,
+in each R engine: the system R (rpy2) and R 4.6.0 (webR), running the same rsrc/ files.
 
 Agreement to 1e-10 relative unless a reason stands next to the tolerance. The
 stochastic algorithms get the very same minibatches: the indices our sampler
@@ -11,10 +12,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import unavailable
+
 from nncourse import data, linear, minibatch, mlp, perceptron, rbridge
 from nncourse.logistic import fit_logistic
 
 pytestmark = pytest.mark.r
+
+
+@pytest.fixture(scope="module", params=rbridge.ENGINES)
+def r(request):
+    """Each R engine in turn (the tests below run once per engine)."""
+    try:
+        return rbridge.session(request.param)
+    except rbridge.RUnavailable as exc:
+        unavailable(f"the {request.param} engine is not available: {exc}")
 
 RTOL = 1e-10
 ATOL_ZERO = 1e-12  # XOR's lm/glm coefficients are zero: compare the noise absolutely
