@@ -42,10 +42,10 @@ def test_every_entry_has_a_row_and_the_lecture_reproduces_here(built):
 @pytest.mark.r
 def test_r_rows_compare_r_and_python(r, built):
     by_id = {row.entry.id: row for row in built.rows}
-    assert by_id["xor_glm_summary"].r.status == "as-printed"
+    assert by_id["xor_glm_summary"].r["rpy2"].status == "as-printed"
     assert by_id["xor_glm_summary"].python.status == "at-precision"  # fit_logistic's numbers
     assert by_id["xor_lm_summary"].python is None  # no Python twin of summary.lm
-    assert by_id["ols_betas"].r.status == "at-precision"  # the R port
+    assert by_id["ols_betas"].r["rpy2"].status == "at-precision"  # the R port
     assert built.environment["r"].startswith("R version")
 
 
@@ -122,3 +122,28 @@ def test_cli_exit_status_follows_the_gate(tmp_path):
     assert json.loads(out.read_text())["exit_status"] == 0
     bad = subprocess.run([sys.executable, "-m", "nncourse.cli", "report", "--runs", "1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--runs: expected at least 2 seeded runs, got 1" in bad.stderr
+
+
+@pytest.mark.r
+def test_each_r_entry_has_a_result_per_engine_named_with_its_r(r, webr, built):
+    assert [e.name for e in built.engines] == ["rpy2", "webr"]
+    engines = built.environment["r_engines"]
+    assert engines["rpy2"]["label"].startswith("R 4.2") and engines["webr"]["label"] == "R 4.6.0 via webR 0.6.0"
+    assert engines["webr"]["r"].startswith("R version 4.6.0") and engines["webr"]["available"] is True
+    for row in built.rows:
+        if row.entry.language == "r":
+            assert set(row.r) == {"rpy2", "webr"} and all(side.status == "as-printed" for side in row.r.values())
+    glm = next(row for row in built.rows if row.entry.id == "xor_glm_summary")
+    # the R-version rule is applied to the R that needs it, and only there
+    assert any(d.startswith("rule r-deviance-residuals") for d in glm.r["rpy2"].detail) == (r.version < (4, 3))
+    assert not any(d.startswith("rule r-deviance-residuals") for d in glm.r["webr"].detail)
+    assert "R 4.6.0 (webR) prints 6 of the lecture's 6 R outputs verbatim" in report.verbatim(built)
+    text = report.as_text(built)
+    assert "R 4.6.0 (webR)" in text and "R 4.2.2 (rpy2)" in text
+
+
+@pytest.mark.r
+def test_one_engine_may_be_chosen(r):
+    only = report.build(runs=RUNS, errata_sizes=(10**3,), engines=["webr"])
+    assert [e.name for e in only.engines] == ["webr"] and list(only.environment["r_engines"]) == ["webr"]
+    assert all(set(row.r) <= {"webr"} for row in only.rows)

@@ -39,7 +39,7 @@ def computed(session):
 
 
 def test_webr_is_r_4_6_and_needs_no_version_rule(webr):
-    assert webr.version == (4, 6) and webr.label == "R 4.6 via webR 0.6.0"
+    assert webr.version == (4, 6) and webr.label == "R 4.6.0 via webR 0.6.0"
     assert ledger.rules_for("r", webr.version) == TEXT_RULES
 
 

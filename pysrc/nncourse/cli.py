@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--format", choices=("text", "html", "json"), default="text", help="terminal table (default), one self-contained HTML page, or JSON")
     rep.add_argument("--output", type=Path, default=None, help="write to this file instead of standard output")
     rep.add_argument("--force", action="store_true", help="replace an --output file that nncourse did not make")
+    rep.add_argument("--r-engine", choices=("rpy2", "webr", "all"), default="all", help="which R: the system R via rpy2, R 4.6 via webR, or all that are available (default)")
     rep.add_argument("--runs", type=int, default=None, help="seeded runs per stochastic output (default 2000, trained side by side)")
 
     args = parser.parse_args(argv)
@@ -101,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         parser.error(str(exc))
     try:
-        built = report.build(runs=runs, progress=progress_to_stderr)
+        engines = None if args.r_engine == "all" else [args.r_engine]
+        built = report.build(runs=runs, progress=progress_to_stderr, engines=engines)
     except KeyboardInterrupt:
         print("\nnncourse report: interrupted; nothing was written", file=sys.stderr)
         return 130

@@ -231,7 +231,7 @@ class RSession:
         if "error" in answer:
             raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}. {SETUP_HINT}.")
         self.version = tuple(answer["ok"]["version"])
-        self.label = f"R {self.version[0]}.{self.version[1]} via {self._engine.label}"
+        self.label = f"R {answer['ok']['full']} via {self._engine.label}"
 
     @property
     def rpy2_version(self) -> str:

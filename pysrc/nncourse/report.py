@@ -48,16 +48,35 @@ class Side:
 
 
 @dataclass
+class REngine:
+    """One R engine of the report: its session, or why it did not run."""
+
+    name: str  # "rpy2" (the system R) or "webr" (R 4.6 in webR)
+    session: object | None
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.session.label if self.session is not None else f"R via {self.name} (not available)"
+
+
+@dataclass
 class Row:
     entry: ledger.Entry
     python: Side | None
-    r: Side | None
+    r: dict[str, Side]  # engine name -> its outcome (R's text, or the R port's numbers)
 
     @property
     def status(self) -> str:
-        """The status of the language the lecture printed in, unless the other language differs."""
-        own, other = (self.python, self.r) if self.entry.language == "python" else (self.r, self.python)
-        if other is not None and other.status == "differs":
+        """The status in the language the lecture printed in (its worst over the R engines that
+        ran), unless another side differs."""
+        ran = [side for side in self.r.values() if side.status != "not-run"]
+        if self.entry.language == "python":
+            own, others = self.python, ran
+        else:
+            own = max(ran, key=lambda side: -SEVERITY.index(side.status)) if ran else Side("not-run")
+            others = [self.python] if self.python is not None else []
+        if any(side.status == "differs" for side in others):
             return "differs"
         return own.status
 
@@ -68,6 +87,7 @@ class Report:
     environment: dict
     evidence: list[errata.Evidence]
     runs: dict[str, np.ndarray]  # stochastic entry id -> seeded runs
+    engines: list[REngine] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:
@@ -134,58 +154,70 @@ def judge_band(entry: ledger.Entry, runs: np.ndarray) -> Side:
 # ---------------------------------------------------------------- building
 
 
-def r_side():
-    """R's session, or None and why not."""
+def r_engines(names=None) -> list[REngine]:
+    """The R engines to report on (all of them by default), each started or with its reason."""
     from . import rbridge
 
-    try:
-        return rbridge.session(), ""
-    except rbridge.RUnavailable as exc:
-        return None, str(exc)
+    engines = []
+    for name in names or rbridge.ENGINES:
+        try:
+            engines.append(REngine(name, rbridge.session(name)))
+        except rbridge.RUnavailable as exc:
+            engines.append(REngine(name, None, str(exc)))
+    return engines
 
 
-def build(runs: int = RUNS, progress=None, *, book: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6)) -> Report:
-    """Compute every ledger entry here, in Python and (where it has an R side) in R."""
+def build(
+    runs: int = RUNS, progress=None, *, book: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6), engines=None
+) -> Report:
+    """Compute every ledger entry here, in Python and (where it has an R side) in each R
+    engine (``engines``: names from ``rbridge.ENGINES``, all by default)."""
+    from . import data
+
     progress = progress or (lambda message: None)
     book = book or ledger.load()
     tol = book.zero_tolerance
     samples = lecture.seeded_runs(range(runs), progress)
-    session, why_not = r_side()
-    printed_by_r, r_for_python = {}, {}
-    if session is not None:
-        progress("R: the lecture's scripts")
-        printed_by_r = {code: chunk.output for code, chunk in session.lecture_chunks().items()}
-        from . import data
-
-        X, y = data.regression_data()
-        r_for_python = {"ols_betas": lambda: session.call("ols", X, y), "gd_betas": lambda: session.call("gradient_descent", X, y)}
+    engines = r_engines(engines)
+    X, y = data.regression_data()
+    printed, ports = {}, {}
+    for engine in engines:
+        if engine.session is not None:
+            progress(f"{engine.label}: the lecture's scripts")
+            printed[engine.name] = {code: chunk.output for code, chunk in engine.session.lecture_chunks().items()}
+            ports[engine.name] = {"ols_betas": engine.session.call("ols", X, y), "gd_betas": engine.session.call("gradient_descent", X, y)}
+    missing = Side("not-run", "", ["this R is not available here (the reason is under environment, once)"])
     rows = []
     for entry in book:
-        python = r = None
+        python, r = None, {}
         if entry.language == "python":
             if entry.kind == "stochastic":
                 python = judge_band(entry, samples[entry.id])
             else:
                 value = lecture.DETERMINISTIC[entry.id]()
                 python = judge_numbers(entry, value, repr(np.asarray(value)), tol)
-            if entry.id in r_for_python:
-                value = np.asarray(r_for_python[entry.id]())
-                r = judge_numbers(entry, value, f"R port: {np.array2string(value, precision=8)}", tol)
+            for name, values in ports.items():
+                if entry.id in values:
+                    value = np.asarray(values[entry.id])
+                    r[name] = judge_numbers(entry, value, f"R port: {np.array2string(value, precision=8)}", tol)
         else:
-            if session is None:
-                r = Side("not-run", "", ["R is not available here (the reason is under environment, once)"])
-            else:
-                r = judge_printed(entry, printed_by_r[entry.expression], ledger.rules_for("r", session.version), tol)
+            for engine in engines:
+                if engine.session is None:
+                    r[engine.name] = missing
+                else:
+                    rules = ledger.rules_for("r", engine.session.version)  # the R-version rule only for the R that needs it
+                    r[engine.name] = judge_printed(entry, printed[engine.name][entry.expression], rules, tol)
             if entry.id in lecture.PYTHON_FOR_R:
                 value = np.asarray(lecture.PYTHON_FOR_R[entry.id](), dtype=float)
                 python = judge_numbers(entry, value, np.array2string(value, precision=8), tol)
         rows.append(Row(entry, python, r))
     progress("errata: measuring")
-    evidence = errata.collect(book, session.version if session else None, sizes=errata_sizes)
-    return Report(rows, environment(session, why_not), evidence, {k: v for k, v in samples.items()})
+    running = [engine.session for engine in engines if engine.session is not None]
+    evidence = errata.collect(book, running[0].version if running else None, sizes=errata_sizes)
+    return Report(rows, environment(engines), evidence, {k: v for k, v in samples.items()}, engines)
 
 
-def environment(session, why_not: str) -> dict:
+def environment(engines: list[REngine]) -> dict:
     """Where the numbers came from: Python, NumPy and its BLAS, pandas, R and its BLAS/LAPACK, rpy2, OS, Quarto."""
     env = {
         "python": platform.python_version(),
@@ -195,12 +227,18 @@ def environment(session, why_not: str) -> dict:
         "os": platform.platform(),
         "quarto": _quarto(),
     }
-    if session is None:
-        env.update({"r": f"not available: {why_not}", "r_blas": "", "r_lapack": "", "rpy2": ""})
-    else:
-        (chunk,) = session.evaluate('cat(R.version.string, extSoftVersion()[["BLAS"]], La_library(), La_version(), sep = "\\n")')
-        r_string, blas, lapack, la_version = (chunk.output.splitlines() + ["", "", "", ""])[:4]
-        env.update({"r": r_string, "r_blas": blas, "r_lapack": f"{lapack} ({la_version})", "rpy2": session.rpy2_version})
+    env["r_engines"] = {}
+    for engine in engines:
+        if engine.session is None:
+            described = {"label": engine.label, "available": False, "r": f"not available: {engine.reason}", "r_blas": "", "r_lapack": ""}
+        else:
+            (chunk,) = engine.session.evaluate('cat(R.version.string, extSoftVersion()[["BLAS"]], La_library(), La_version(), sep = "\\n")')
+            r_string, blas, lapack, la_version = (chunk.output.splitlines() + ["", "", "", ""])[:4]
+            described = {"label": engine.label, "available": True, "r": r_string, "r_blas": blas, "r_lapack": f"{lapack} ({la_version})"}
+        env["r_engines"][engine.name] = described
+    system = env["r_engines"].get("rpy2", {"r": "not asked for (--r-engine)", "r_blas": "", "r_lapack": ""})
+    rpy2 = next((e.session.rpy2_version for e in engines if e.name == "rpy2" and e.session is not None), "")
+    env.update({"r": system["r"], "r_blas": system["r_blas"], "r_lapack": system["r_lapack"], "rpy2": rpy2})
     return env
 
 
@@ -232,19 +270,47 @@ def _side_summary(side: Side | None) -> str:
     return "-" if side is None else STATUS_TEXT[side.status]
 
 
+def verbatim(report: Report) -> list[str]:
+    """Per R engine, how many of the lecture's R outputs it prints verbatim: as printed, with
+    only the rules for the lecture text's extraction (no rule for this R's version)."""
+    lines = []
+    r_rows = [row for row in report.rows if row.entry.language == "r"]
+    for engine in report.engines:
+        if engine.session is None:
+            continue
+        version_rules = set(ledger.rules_for("r", engine.session.version)) - set(ledger.rules_for("r"))
+        needed = [row.entry.id for row in r_rows if any(d.startswith(f"rule {rule}") for rule in version_rules for d in row.r[engine.name].detail)]
+        exact = [row.entry.id for row in r_rows if row.r[engine.name].status == "as-printed" and row.entry.id not in needed]
+        said = f" (with the R-version rule for {', '.join(needed)})" if needed else ""
+        lines.append(f"{_engine_head(engine)} prints {len(exact)} of the lecture's {len(r_rows)} R outputs verbatim{said}")
+    return lines
+
+
+def _engine_head(engine: REngine) -> str:
+    """A column title naming the R: "R 4.2.2 (rpy2)", "R 4.6.0 (webR)"."""
+    if engine.session is None:
+        return f"R via {engine.name}: not here"
+    return f"{engine.session.label.split(' via ')[0]} ({'webR' if engine.name == 'webr' else engine.name})"
+
+
 def as_text(report: Report) -> str:
     """A terminal table, then the details worth reading: failures, noise, bands, errata."""
     width = max(len(r.entry.id) for r in report.rows)
     lines = ["Week 10: Neural Networks -- which lecture outputs reproduce on this machine", ""]
-    lines.append(f"{'entry':<{width}}  {'lang':<6}  {'Python here':<36}  {'R here':<36}")
-    lines.append("-" * (width + 84))
+    heads = ["Python here", *(_engine_head(e) for e in report.engines)]
+    lines.append(f"{'entry':<{width}}  {'lang':<6}  " + "  ".join(f"{h:<36}" for h in heads))
+    lines.append("-" * (width + 10 + 38 * len(heads)))
     for row in report.rows:
-        lines.append(f"{row.entry.id:<{width}}  {row.entry.language:<6}  {_side_summary(row.python):<36}  {_side_summary(row.r):<36}")
-        for side in (row.python, row.r):
+        sides = [row.python, *(row.r.get(e.name) for e in report.engines)]
+        lines.append(f"{row.entry.id:<{width}}  {row.entry.language:<6}  " + "  ".join(f"{_side_summary(s):<36}" for s in sides))
+        for head, side in zip(heads, sides):
             if side is not None and side.detail and (side.status != "as-printed" or row.entry.zero):
-                lines.extend(f"{'':<{width}}      {d}" for d in side.detail)
+                lines.extend(f"{'':<{width}}      [{head}] {d}" for d in side.detail)
     lines += ["", "Summary: " + ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in report.counts.items())]
-    lines += ["", "Environment"] + [f"  {k:<11} {v}" for k, v in report.environment.items()]
+    lines += [f"  {line}" for line in verbatim(report)]
+    lines += ["", "Environment"] + [f"  {k:<11} {v}" for k, v in report.environment.items() if k != "r_engines"]
+    for name, described in report.environment.get("r_engines", {}).items():
+        lines.append(f"  R engine {name}: {described['label']}: {described['r']}")
     lines += ["", "Errata (each backed by a test; re-run the evidence with the lines shown)"]
     for ev in report.evidence:
         lines += [f"  * {ev.erratum.title} [{ev.erratum.slide}]"] + [f"      {m}" for m in ev.measured]
@@ -269,7 +335,7 @@ def as_json(report: Report) -> dict:
                 "expression": r.entry.expression,
                 "printed": r.entry.printed,
                 "python": side(r.python),
-                "r": side(r.r),
+                "r": {name: side(s) for name, s in r.r.items()},
                 "status": r.status,
             }
             for r in report.rows
@@ -337,12 +403,14 @@ def as_html(report: Report) -> str:
 
     rows = "\n".join(
         f'<tr id="{e(r.entry.id)}"><td><b>{e(r.entry.id)}</b><br><small>{e(r.entry.slide)}</small><br><code>{e(r.entry.expression)}</code></td>'
-        f"<td><pre>{e(r.entry.printed)}</pre></td>{side_cell(r.python)}{side_cell(r.r)}"
+        f"<td><pre>{e(r.entry.printed)}</pre></td>{side_cell(r.python)}{''.join(side_cell(r.r.get(x.name)) for x in report.engines)}"
         f'<td><span class="badge {r.status}">{e(r.status)}</span></td></tr>'
         for r in report.rows
     )
     summary = "".join(f'<span class="badge {s}">{n} {e(STATUS_TEXT[s])}</span>' for s, n in report.counts.items())
-    env = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in report.environment.items())
+    env = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in report.environment.items() if k != "r_engines")
+    env += "".join(f"<tr><th>R engine {e(k)}</th><td>{e(v['label'])}: {e(v['r'])}</td></tr>" for k, v in report.environment.get("r_engines", {}).items())
+    engine_heads = "".join(f"<th>{e(_engine_head(x))}</th>" for x in report.engines)
     errata_html = "".join(
         f'<div class="erratum"><h3>{e(ev.erratum.title)}</h3><p><i>{e(ev.erratum.slide)}</i></p><p>{e(ev.erratum.detail)}</p>'
         f"<p>Measured here:</p><pre>{e(chr(10).join(ev.measured))}</pre><p>Re-run:</p><pre>{e(ev.rerun)}</pre>"
@@ -354,13 +422,14 @@ def as_html(report: Report) -> str:
         for k, png in study_figures(report).items()
     )
     verdict = "Every deterministic output reproduces." if report.exit_status == 0 else "Some deterministic outputs DIFFER."
+    verdict_lines = "".join(f"<li>{e(line)}</li>" for line in verbatim(report))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>nncourse: Week 10 reproducibility report</title><style>{CSS}</style></head>
 <body>
 <h1>Week 10: Neural Networks &mdash; which lecture numbers reproduce on this machine</h1>
-<p>{e(verdict)}</p><p class="summary">{summary}</p>
+<p>{e(verdict)}</p><p class="summary">{summary}</p><ul>{verdict_lines}</ul>
 <h2>Every printed output</h2>
-<table><tr><th>entry</th><th>lecture printed</th><th>Python here</th><th>R here</th><th>status</th></tr>
+<table><tr><th>entry</th><th>lecture printed</th><th>Python here</th>{engine_heads}<th>status</th></tr>
 {rows}
 </table>
 <h2>Environment</h2><table>{env}</table>

@@ -54,7 +54,8 @@ class EmbeddedR:
     def hello(self):
         import importlib.metadata
 
-        return {"version": self.version, "rpy2": importlib.metadata.version("rpy2"), "pid": os.getpid()}
+        full = ".".join(str(x) for x in self.ro.r("c(R.version$major, R.version$minor)"))
+        return {"version": self.version, "full": full, "rpy2": importlib.metadata.version("rpy2"), "pid": os.getpid()}
 
     def new_env(self):
         number = max(self.envs) + 1

@@ -54,7 +54,7 @@ const operations = {
   async hello() {
     const version = await text('paste(R.version$major, R.version$minor, sep = ".")', {});
     const [major, minor] = version.split(".").map(Number);
-    return { version: [major, minor], webr: JSON.parse(fs.readFileSync(path.join(dist, "..", "package.json"))).version, pid: process.pid };
+    return { version: [major, minor], full: version, webr: JSON.parse(fs.readFileSync(path.join(dist, "..", "package.json"))).version, pid: process.pid };
   },
   async new_env() {
     return Number(await text("nncourse_envs[[length(nncourse_envs) + 1L]] <<- new.env(parent = nncourse_base); as.character(length(nncourse_envs) - 1L)", {}));
