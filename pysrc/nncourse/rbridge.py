@@ -182,9 +182,7 @@ class WebREngine:
         if op == "assign":
             return {**args, "value": rvalues.to_r_source(args["value"], args["name"])}
         if op == "call":
-            parts = [rvalues.to_r_source(v, f"args[{i}]") for i, v in enumerate(args["args"])]
-            parts += [f"{rvalues._r_name(k)} = {rvalues.to_r_source(v, k)}" for k, v in args["kwargs"].items()]
-            return {"function": args["function"], "args": "list(" + ", ".join(parts) + ")", "env": args["env"]}
+            return {"function": args["function"], "args": rvalues.call_arguments(args["args"], args["kwargs"]), "env": args["env"]}
         return args
 
     def result(self, op: str, value):
@@ -320,12 +318,12 @@ class RSession:
 
     def get(self, name: str, env: REnv):
         """The R object ``name`` in ``env``, converted to Python."""
-        return self._ask("get", name=_r_name(name), env=self._env(env))
+        return self._ask("get", name=_object_name(name), env=self._env(env))
 
     def assign(self, name: str, value, env: REnv) -> None:
         """Bind a Python value, converted, to ``name`` in an R environment."""
         _check_value(name, value)
-        self._ask("assign", name=_r_name(name), value=value, env=self._env(env))
+        self._ask("assign", name=_object_name(name), value=value, env=self._env(env))
 
     def close(self) -> None:
         """Stop the worker (the next call starts a fresh R)."""
@@ -338,7 +336,7 @@ def _positive_seconds(timeout) -> float:
     return float(timeout)
 
 
-def _r_name(name) -> str:
+def _object_name(name) -> str:
     if not isinstance(name, str) or not name:
         raise TypeError(f"name: expected the name of an R object as a non-empty str, got {name!r}")
     return name

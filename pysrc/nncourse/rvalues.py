@@ -21,9 +21,9 @@ def to_r_source(value, name: str = "value") -> str:
     if value is None:
         return "NULL"
     if isinstance(value, dict):
-        return "list(" + ", ".join(f"{_r_name(k)} = {to_r_source(v, f'{name}[{k!r}]')}" for k, v in value.items()) + ")"
+        return "list(" + ", ".join(f"{r_symbol(k)} = {to_r_source(v, f'{name}[{k!r}]')}" for k, v in value.items()) + ")"
     if isinstance(value, pd.DataFrame):
-        columns = ", ".join(f"{_r_name(c)} = {to_r_source(value[c].to_numpy(), f'{name}[{c!r}]')}" for c in value.columns)
+        columns = ", ".join(f"{r_symbol(c)} = {to_r_source(value[c].to_numpy(), f'{name}[{c!r}]')}" for c in value.columns)
         return f"data.frame({columns}{', ' if columns else ''}check.names = FALSE, stringsAsFactors = FALSE)"
     if isinstance(value, (list, tuple)) and not all(isinstance(v, (numbers.Number, str, bool, np.generic)) for v in value):
         return "list(" + ", ".join(to_r_source(v, f"{name}[{i}]") for i, v in enumerate(value)) + ")"
@@ -37,6 +37,13 @@ def to_r_source(value, name: str = "value") -> str:
     if array.ndim == 1:
         return vector
     return f"array({vector}, dim = c({', '.join(f'{d}L' for d in array.shape)}))"
+
+
+def call_arguments(args, kwargs: dict) -> str:
+    """R source of the argument list ``list(a, b, name = c)`` for a call with these values."""
+    parts = [to_r_source(v, f"args[{i}]") for i, v in enumerate(args)]
+    parts += [f"{r_symbol(k)} = {to_r_source(v, k)}" for k, v in kwargs.items()]
+    return "list(" + ", ".join(parts) + ")"
 
 
 def _atoms(values: np.ndarray, name: str) -> list[str]:
@@ -69,7 +76,8 @@ def _empty(array: np.ndarray) -> str:
     return {"b": "logical(0)", "i": "integer(0)", "u": "integer(0)", "f": "numeric(0)"}.get(array.dtype.kind, "character(0)")
 
 
-def _r_name(key) -> str:
+def r_symbol(key) -> str:
+    """A name as an R symbol in backquotes (any text is a valid name so)."""
     return "`" + str(key).replace("\\", "\\\\").replace("`", "\\`") + "`"
 
 
