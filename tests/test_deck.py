@@ -146,11 +146,18 @@ def test_rendered_deck_embeds_every_figure(rendered, executed):
 
     figure_cells = [c for c in code_cells(executed) if any("image/png" in o.get("data", {}) for o in c.outputs)]
     images = re.findall(r'<img[^>]*?(?:data-)?src="data:image/png;base64,([^"]+)"', rendered.read_text())
-    assert len(figure_cells) == 10 and len(images) == len(figure_cells)
+    assert len(figure_cells) == 7 and len(images) == len(figure_cells)
     for encoded in images:
         pixels = matplotlib.image.imread(io.BytesIO(base64.b64decode(encoded)), format="png")
         assert pixels.shape[0] > 200 and pixels.shape[1] > 200
         assert pixels[..., :3].std() > 0.05  # drawn on, not blank
+
+
+def test_the_three_gradient_descent_slides_carry_explorers_with_their_code_once(rendered):
+    html = rendered.read_text()
+    kinds = re.findall(r'<div class="nncourse-explorer" data-kind="(\w+)"', html)
+    assert kinds == ["1d", "2d", "regression"]
+    assert html.count("root.NncourseDescent =") == 1 and html.count("const KINDS =") == 1
 
 
 def test_rendered_deck_loads_nothing_from_the_network(rendered):

@@ -8,9 +8,20 @@ library's must not drift). R code is shown from the very chunks R ran.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
-from . import rbridge
+from . import data, linear, rbridge
+
+ASSETS = Path(__file__).with_name("assets")
+EXPLORERS = {  # each explorer's starting settings (the regression's data are added when drawn)
+    "1d": {"lr": 0.05, "x0": 0.2},
+    "2d": {"lr": 0.15, "start": [-2.8, 1.5]},
+    "regression": {"lr": 0.05, "batch": 20},
+}
+_explorer_code_sent = False
 
 # The lecture drew its minibatches from an unseeded global state; the deck seeds it
 # (hidden) so that every render prints the same numbers, and says so in the notes.
@@ -48,6 +59,29 @@ def r_markdown(chunks: list[rbridge.Chunk], part: str = "both") -> str:
         blocks += [f"```\n{chunk.output.strip(chr(10))}\n```" for chunk in chunks if chunk.output.strip()]
         blocks += [f"```\nWarning: {w}\n```" for chunk in chunks for w in chunk.warnings]
     return "\n\n".join(blocks) + "\n"
+
+
+def explorer(kind: str):
+    """A gradient-descent explorer in place of the lecture's web app (slides "Gradient Descent
+    for 1 Variable", "... for 2 Variables", "... for Linear Regression"), as raw HTML: sliders
+    for the learning rate (and start, batch size), Step/Play/Reset, the path and its values.
+    The regression explorer carries the lecture's own data. The first explorer of a document
+    brings the code and style of all of them (assets/descent.js, explorers.js, explorers.css)."""
+    from IPython.display import HTML
+
+    global _explorer_code_sent
+    if kind not in EXPLORERS:
+        raise ValueError(f"kind: expected one of {tuple(EXPLORERS)}, got {kind!r}")
+    config = dict(EXPLORERS[kind])
+    if kind == "regression":
+        X, y = data.regression_data()
+        config.update(X=X.tolist(), y=y.tolist(), ols=linear.ols(X, y).tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, linear.ols(X, y)))
+    markup = f"<div class=\"nncourse-explorer\" data-kind=\"{kind}\" data-config='{json.dumps(config)}'></div>"
+    if not _explorer_code_sent:
+        _explorer_code_sent = True
+        code = "\n".join((ASSETS / name).read_text() for name in ("descent.js", "explorers.js"))
+        markup += f"\n<style>\n{(ASSETS / 'explorers.css').read_text()}</style>\n<script>\n{code}</script>"
+    return HTML(markup)
 
 
 def seed(name: str) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
-from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
-from . import data, linear
+from . import data
 from .activations import relu, sigmoid, step
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -171,97 +170,6 @@ def descend_1d(grad, x0: float, lr: float, steps: int) -> np.ndarray:
     for _ in range(steps):
         xs.append(xs[-1] - lr * grad(xs[-1]))
     return np.array(xs)
-
-
-def gradient_descent_1d() -> Figure:
-    """Slide "Gradient Descent for 1 Variable": iterates on f(x) = x^4 - 4x^2 + 5 from two starts.
-
-    Shown offline in place of the lecture's web app: one start reaches the minimum on
-    its side, and a start on the other side of the maximum at 0 reaches the other.
-    """
-    f, grad, formula = STATIONARY["Local Minimum"]
-    fig = _figure(11, 3.8)
-    x = np.linspace(-2.4, 2.4, 601)
-    axes = fig.subplots(1, 2)
-    for ax, (x0, lr, colour) in zip(axes, ((0.2, 0.05, ORANGE), (-2.2, 0.02, GREEN))):
-        path = descend_1d(grad, x0, lr, 25)
-        ax.plot(x, f(x), color=BLUE, lw=2.5)
-        ax.plot(path, f(path), "o-", color=colour, ms=5, lw=1)
-        ax.annotate("start", (path[0], f(path[0])), textcoords="offset points", xytext=(8, 8))
-        ax.set_title(f"$x_0 = {x0}$, learning rate {lr}: ends at {path[-1]:.3f}")
-        ax.set_xlabel(formula)
-    return fig
-
-
-def gradient_descent_2d() -> Figure:
-    """Slide "Gradient Descent for 2 Variables": paths on f(x, y) = x^2 + 5y^2 for two learning rates.
-
-    A small rate creeps along the valley; a larger one zig-zags across it.
-    """
-    fig = _figure(11, 4.2)
-    G1, G2 = np.meshgrid(np.linspace(-4, 4, 401), np.linspace(-2.5, 2.5, 251))
-    for ax, lr in zip(fig.subplots(1, 2), (0.02, 0.18)):
-        ax.contour(G1, G2, G1**2 + 5 * G2**2, levels=np.linspace(0.5, 20, 14), cmap="Blues_r", linewidths=1)
-        point = np.array([-2.8, 1.5])
-        path = [point]
-        for _ in range(30):
-            point = point - lr * np.array([2 * point[0], 10 * point[1]])
-            path.append(point)
-        path = np.array(path)
-        ax.plot(path[:, 0], path[:, 1], "o-", color=VERMILION, ms=4, lw=1.2)
-        ax.plot([0], [0], "*", color="black", ms=14)
-        ax.set_xlim(-3.2, 3.2)
-        ax.set_ylim(-1.9, 1.9)
-        ax.set_aspect("equal")
-        ax.set_title(f"learning rate {lr}, 30 steps", pad=12)
-        ax.set_xlabel("$x$")
-        ax.set_ylabel("$y$")
-    fig.suptitle(r"$f(x, y) = x^2 + 5y^2$, gradient $(2x, 10y)$")
-    return fig
-
-
-def regression_descent(epochs: int = 1000, lr: float = 0.01, seed: int = 0) -> Figure:
-    """Slide "Gradient Descent for Linear Regression": the paths of gradient descent and SGD
-    over the MSE contours of the lecture's regression data, from (0, 0) to OLS."""
-    X, y = data.regression_data()
-    betas_ols = linear.ols(X, y)
-    fig = _figure(11, 4.4)
-    b1, b2 = np.meshgrid(np.linspace(-0.3, 2.3, 261), np.linspace(-2.6, 0.4, 301))
-    B = np.stack([b1.ravel(), b2.ravel()])
-    mse = ((y[:, None] - X @ B) ** 2).mean(axis=0).reshape(b1.shape)
-    ax_paths, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    ax_paths.contour(b1, b2, mse, levels=np.geomspace(mse.min() * 1.01, mse.max(), 14), cmap="Blues_r", linewidths=1)
-    gd_path = [np.zeros(2)]
-    for _ in range(epochs):
-        gd_path.append(gd_path[-1] - lr * linear.mse_gradient(X, y, gd_path[-1]))
-    gd_path = np.array(gd_path)
-    rng = np.random.default_rng(seed)
-    sgd_path = [np.zeros(2)]
-    for _ in range(epochs):
-        idx = rng.choice(len(y), size=20, replace=False)
-        sgd_path.append(sgd_path[-1] - lr * linear.mse_gradient(X[idx], y[idx], sgd_path[-1]))
-    sgd_path = np.array(sgd_path)
-    ax_paths.plot(gd_path[:, 0], gd_path[:, 1], color=BLUE, lw=5, alpha=0.45, label="gradient descent", zorder=2)
-    ax_paths.plot(sgd_path[:, 0], sgd_path[:, 1], color=VERMILION, lw=1.2, label="SGD (batch 20)", zorder=3)
-    ax_paths.plot(*betas_ols, "*", color="black", ms=16, label="OLS")
-    ax_paths.set_xlabel(r"$\beta_1$")
-    ax_paths.set_ylabel(r"$\beta_2$")
-    ax_paths.set_title(f"{epochs} steps, learning rate {lr}")
-    ax_paths.legend(loc="upper right", fontsize=11)
-    loss = lambda path: ((y[:, None] - X @ path.T) ** 2).mean(axis=0)  # noqa: E731
-    ax_loss.plot(loss(gd_path), color=BLUE, lw=5, alpha=0.45, label="gradient descent", zorder=2)
-    ax_loss.plot(loss(sgd_path), color=VERMILION, lw=1.2, label="SGD", zorder=3)
-    ax_loss.axhline(loss(betas_ols[None, :])[0], color="black", ls="--", lw=1, label="OLS")
-    ax_loss.set_yscale("log")
-    ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-    ax_loss.yaxis.set_minor_formatter(NullFormatter())
-    ax_loss.set_ylim(0.8 * loss(betas_ols[None, :])[0], None)  # room for the tick at 1 under the OLS line
-    ax_loss.set_xlabel("step")
-    ax_loss.set_ylabel("MSE")
-    ax_loss.set_title("loss on all 100 rows")
-    ax_loss.legend(fontsize=11)
-    return fig
 
 
 def band_study(title: str, labels: list[str], runs: np.ndarray, printed: np.ndarray) -> Figure:

@@ -239,6 +239,8 @@ def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
                     caption = options.get("fig-cap", "")
                     alt = options.get("fig-alt", caption)
                     parts.append(f'![{caption}]({file.as_posix()}){{fig-alt="{alt}"}}')
+                elif "text/html" in data:
+                    parts.append(f"```{{=html}}\n{data['text/html']}\n```")
                 elif "text/markdown" in data:
                     parts.append(data["text/markdown"])
                 elif "text/plain" in data:

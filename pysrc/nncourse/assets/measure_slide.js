@@ -34,7 +34,7 @@ window.nncourseMeasure = async function (index, step, limits) {
     const style = getComputedStyle(element);
     return style.visibility !== "hidden" && style.display !== "none" && Number(style.opacity) > 0.1;
   };
-  const obstacles = [...document.querySelectorAll(".reveal .controls button, .reveal .slide-number")]
+  const obstacles = [...document.querySelectorAll(".reveal > .controls button, .reveal > .slide-number")]
     .filter((element) => visible(element) && element.getBoundingClientRect().width > 0)
     .map((element) => element.getBoundingClientRect());
   const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -63,7 +63,9 @@ window.nncourseMeasure = async function (index, step, limits) {
       .filter((rect) => !view || (rect.bottom > view.top + 1 && rect.top < view.bottom - 1));
     if (!rects.length || !visible(element)) continue;
     const isCode = Boolean(element.closest("pre, code"));
-    const px = parseFloat(getComputedStyle(element).fontSize) * scale;
+    // text in an SVG is scaled by its viewBox too: its screen matrix holds both scalings
+    const matrix = element instanceof SVGElement && element.getScreenCTM ? element.getScreenCTM() : null;
+    const px = parseFloat(getComputedStyle(element).fontSize) * (matrix ? Math.hypot(matrix.a, matrix.b) : scale);
     const least = isCode ? limits.code_px : limits.text_px;
     if (px < least - 0.05) note(`${isCode ? "code" : "text"} smaller than ${least} px on screen (${px.toFixed(1)} px)`, snippet(text));
     // a line's em box: the range's box also holds the font's ascent and descent, taller than the line
