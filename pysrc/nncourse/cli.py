@@ -33,6 +33,27 @@ def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
     return 0 if result.ok else 1
 
 
+def serve_deck(deck: Path | None, port: int) -> int:
+    """``serve``: the deck over http on 127.0.0.1 until Ctrl-C."""
+    from . import render, serve
+
+    deck = deck or render.SLIDES / "_output" / (Path(render.DECK).stem + ".html")
+    try:
+        httpd = serve.server(deck, port)
+    except serve.ServeError as exc:
+        print(f"nncourse serve: {exc}", file=sys.stderr)
+        return 1
+    url = f"http://{serve.HOST}:{httpd.server_address[1]}/{Path(deck).name}"
+    print(f"Serving {Path(deck).resolve()} at {url}\n(live R on the slides; only 127.0.0.1 can reach it; Ctrl-C stops)", flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        print("\nnncourse serve: stopped", file=sys.stderr)
+    finally:
+        httpd.server_close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nncourse", description="Week 10 (Neural Networks) of POP77032, reproduced.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     ren.add_argument("--force", action="store_true", help="replace an output file that nncourse did not make")
     ren.add_argument("--check", action="store_true", help="then open every slide offline in headless Chromium and say what overflows, is too small or did not typeset (exit 1 if anything)")
     ren.add_argument("--screenshots", type=Path, default=None, help="with --check: where to keep a PNG per slide (default: slide-check/ in the output folder)")
+
+    srv = commands.add_parser("serve", help="serve the rendered deck on 127.0.0.1, so that its R runs live (webR)")
+    srv.add_argument("deck", nargs="?", type=Path, default=None, help="a rendered deck (default: the week's slides in slides/_output)")
+    srv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
 
     tut = commands.add_parser("tutorial", help="copy the tutorial into a working folder (never overwrites)")
     tut.add_argument("folder", nargs="?", type=Path, default=Path("week10-tutorial"), help="where (default ./week10-tutorial)")
@@ -77,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
         print(f"\nrendered {done.path} with {how}", file=sys.stderr)
         return check_slides(done.path, args.screenshots, to) if args.check else 0
+    if args.command == "serve":
+        return serve_deck(args.deck, args.port)
     if args.command == "tutorial":
         from . import tutorial
 

@@ -22,6 +22,7 @@ EXPLORERS = {  # each explorer's starting settings (the regression's data are ad
     "regression": {"lr": 0.05, "batch": 20},
 }
 _explorer_code_sent = False
+_live_code_sent = False
 
 # The lecture drew its minibatches from an unseeded global state; the deck seeds it
 # (hidden) so that every render prints the same numbers, and says so in the notes.
@@ -42,19 +43,29 @@ def r(script: str, label: str, part: str = "both") -> None:
     ``part`` shows only its "code" or its "output", for slides that set them apart."""
     if part not in PARTS:
         raise ValueError(f"part: expected one of {PARTS}, got {part!r}")
+    global _live_code_sent
     if (script, label) not in _ran:
         if script not in _scripts:
             _scripts[script] = rbridge.session().script(script)
         _ran[script, label] = _scripts[script].run(label)
-    print(r_markdown(_ran[script, label], part))
+    if not _live_code_sent and part != "output":  # the live-R code and style, once per document
+        _live_code_sent = True
+        print(f"```{{=html}}\n<style>\n{(ASSETS / 'live_r.css').read_text()}</style>\n<script>\n{(ASSETS / 'live_r.js').read_text()}</script>\n```\n")
+    print(r_markdown(_ran[script, label], part, live=(script, label)))
 
 
-def r_markdown(chunks: list[rbridge.Chunk], part: str = "both") -> str:
-    """Markdown for R chunks: one R code block, then one output block per printed result."""
+def r_markdown(chunks: list[rbridge.Chunk], part: str = "both", live: tuple[str, str] | None = None) -> str:
+    """Markdown for R chunks: one R code block, then one output block per printed result.
+
+    With ``live = (script, label)`` the code block is marked for live R (assets/live_r.js:
+    Edit and Run, in webR)."""
     blocks = []
     if part in ("both", "code"):
         code = "\n".join(chunk.code for chunk in chunks)
-        blocks.append(f'```{{.r code-line-numbers="true"}}\n{code}\n```')
+        listing = f'```{{.r code-line-numbers="true"}}\n{code}\n```'
+        if live is not None:
+            listing = f'::: {{.live-r data-script="{live[0]}" data-label="{live[1]}"}}\n{listing}\n:::'
+        blocks.append(listing)
     if part in ("both", "output"):
         blocks += [f"```\n{chunk.output.strip(chr(10))}\n```" for chunk in chunks if chunk.output.strip()]
         blocks += [f"```\nWarning: {w}\n```" for chunk in chunks for w in chunk.warnings]

@@ -1,0 +1,120 @@
+// Live R on the deck's R listings: "Edit" and "Run" on each, the code run in the browser
+// by webR (R 4.6.0, from ./webr/ beside the deck: `nncourse serve` serves it, offline).
+// A listing is <div class="live-r" data-script="lecture_xor.R" data-label="xor-glm">;
+// running it first runs the earlier sections of its script (edited or not) in one R
+// environment per script, as the deck itself runs them. The lecture's printed output stays
+// on the slide; R's live output appears in a panel marked live.
+(function () {
+  "use strict";
+  const state = { starting: null, envs: {}, done: {} };
+
+  function html(tag, attrs, text, parent) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  const codeOf = (listing) => {
+    const editor = listing.querySelector("textarea.live-r-editor");
+    return editor ? editor.value : listing.querySelector("pre code").textContent;
+  };
+
+  function panelFor(listing) {
+    const slide = listing.closest("section");
+    let panel = slide.querySelector(`.live-r-output[data-label="${listing.dataset.label}"]`);
+    if (!panel) {
+      panel = html("div", { class: "live-r-output", "data-label": listing.dataset.label, role: "status" }, undefined, slide);
+      const head = html("div", { class: "live-r-head" }, undefined, panel);
+      html("span", {}, "live · R 4.6.0 in your browser (webR)", head);
+      html("button", { type: "button", class: "live-r-close", "aria-label": "close" }, "×", head).addEventListener("click", () => panel.remove());
+      html("pre", { class: "live-r-text" }, "", panel);
+      panel.addEventListener("keydown", (event) => event.stopPropagation());
+    }
+    return panel.querySelector(".live-r-text");
+  }
+
+  async function startR(say) {
+    if (!state.starting) {
+      say("Starting R 4.6 in your browser (webR; about 10 s the first time) ...");
+      state.starting = (async () => {
+        const { WebR } = await import(new URL("webr/webr.js", location.href).href); // the browser build (webr.mjs is Node's)
+        const webR = new WebR({ baseUrl: new URL("webr/", location.href).href, interactive: false });
+        await webR.init();
+        return webR;
+      })();
+    }
+    return state.starting;
+  }
+
+  async function capture(webR, code, env) {
+    const shelter = await new webR.Shelter();
+    try {
+      const result = await shelter.captureR(code, { env, withAutoprint: true, captureStreams: true, captureConditions: false });
+      return result.output.map((line) => (line.type === "stderr" ? line.data : line.data)).join("\n");
+    } finally {
+      shelter.purge();
+    }
+  }
+
+  async function run(listing) {
+    const out = panelFor(listing);
+    const say = (text) => (out.textContent = text);
+    if (location.protocol === "file:") {
+      say("Live R needs a web server: run `nncourse serve` and open the address it prints.\n(webR, R in the browser, cannot start from a file.)");
+      return;
+    }
+    const webR = await startR(say);
+    say("Running ...");
+    const script = listing.dataset.script;
+    if (!state.envs[script]) state.envs[script] = await new webR.REnvironment({});
+    const env = state.envs[script];
+    state.done[script] = state.done[script] || new Set();
+    // the sections before this one, in page order, once each (the deck runs them in order too)
+    for (const earlier of document.querySelectorAll(`.live-r[data-script="${script}"]`)) {
+      if (earlier.dataset.label === listing.dataset.label) break;
+      if (state.done[script].has(earlier.dataset.label)) continue;
+      await capture(webR, codeOf(earlier), env);
+      state.done[script].add(earlier.dataset.label);
+    }
+    try {
+      say(await capture(webR, codeOf(listing), env) || "(R printed nothing)");
+      state.done[script].add(listing.dataset.label);
+    } catch (error) {
+      say(`Error: ${String(error.message || error).replace(/^Error:\s*/, "")}`);
+    }
+  }
+
+  function toggleEdit(listing, button) {
+    const pre = listing.querySelector("pre");
+    let editor = listing.querySelector("textarea.live-r-editor");
+    if (!editor) {
+      editor = html("textarea", { class: "live-r-editor", spellcheck: "false", "aria-label": "R code" }, undefined, listing);
+      editor.value = pre.querySelector("code").textContent;
+      editor.rows = Math.max(2, editor.value.split("\n").length);
+      editor.addEventListener("keydown", (event) => event.stopPropagation()); // typing is not navigating
+      editor.hidden = true;
+    }
+    const editing = editor.hidden;
+    editor.hidden = !editing;
+    pre.hidden = editing;
+    button.textContent = editing ? "Done" : "Edit";
+    if (editing) editor.focus();
+  }
+
+  function start() {
+    document.querySelectorAll(".live-r:not([data-live])").forEach((listing) => {
+      listing.setAttribute("data-live", "");
+      const bar = html("div", { class: "live-r-bar" }, undefined, listing);
+      const edit = html("button", { type: "button", class: "live-r-edit" }, "Edit", bar);
+      const go = html("button", { type: "button", class: "live-r-run" }, "Run", bar);
+      edit.addEventListener("click", () => toggleEdit(listing, edit));
+      go.addEventListener("click", () => run(listing));
+      bar.addEventListener("keydown", (event) => event.stopPropagation());
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
