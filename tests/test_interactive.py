@@ -142,6 +142,15 @@ def test_serve_refuses_what_the_deck_does_not_need(served, path, status):
     assert get(path, served)[0] == status
 
 
+def test_serve_shows_nothing_else_of_the_decks_folder(served, built_in_deck):
+    other = built_in_deck.parent / "private-notes.txt"
+    other.write_text("not for the room")
+    try:
+        assert get("/private-notes.txt", served)[0] == 404
+    finally:
+        other.unlink()
+
+
 def test_serve_says_what_is_wrong_with_its_arguments(tmp_path, capsys):
     from nncourse.cli import main
 

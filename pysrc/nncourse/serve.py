@@ -1,9 +1,9 @@
 """``nncourse serve``: the rendered deck over http on 127.0.0.1, so that its R runs live.
 
 webR (R 4.6 in the browser) cannot start from ``file://``. This server gives the deck
-exactly what it needs and nothing else: the files of the deck's own folder, and under
-``/webr/`` the files of npm ``webr``'s ``dist/`` (installed by the set-up; nothing from
-the network). Every answer carries the cross-origin isolation headers (COOP/COEP) with
+exactly what it needs and nothing else: the deck itself (one self-contained file), and
+under ``/webr/`` the files of npm ``webr``'s ``dist/`` (installed by the set-up; nothing
+from the network). Every answer carries the cross-origin isolation headers (COOP/COEP) with
 which the browser lets webR use SharedArrayBuffer. It listens on 127.0.0.1 only, refuses
 any path outside those two folders, and stops cleanly on Ctrl-C.
 """
@@ -34,8 +34,9 @@ class ServeError(ValueError):
 
 
 def handler_for(deck: Path, webr_dist: Path = WEBR_DIST):
-    """A request handler serving ``deck``'s folder at / and webR's files at /webr/."""
-    folder = deck.parent.resolve()
+    """A request handler serving ``deck`` at /its-name and webR's files at /webr/."""
+    deck = deck.resolve()
+    folder = deck.parent
     webr_dist = webr_dist.resolve()
 
     class DeckHandler(BaseHTTPRequestHandler):
@@ -58,8 +59,8 @@ def handler_for(deck: Path, webr_dist: Path = WEBR_DIST):
             target = (root / relative).resolve()
             if not target.is_relative_to(root):
                 return self._refuse(HTTPStatus.FORBIDDEN, "outside the served folders")
-            if not target.is_file():
-                return self._refuse(HTTPStatus.NOT_FOUND, "no such file")
+            if not target.is_file() or (root == folder and target != deck):
+                return self._refuse(HTTPStatus.NOT_FOUND, "not part of the deck")
             data = target.read_bytes()
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream")
