@@ -21,8 +21,19 @@ EXPLORERS = {  # each explorer's starting settings (the regression's data are ad
     "2d": {"lr": 0.15, "start": [-2.8, 1.5]},
     "regression": {"lr": 0.05, "batch": 20},
 }
-_explorer_code_sent = False
-_live_code_sent = False
+_sent: set[str] = set()  # assets already in this document
+
+
+def _assets(*names: str) -> str:
+    """The assets not yet in the document, inline (scripts and styles): each goes in once."""
+    parts = []
+    for name in names:
+        if name in _sent:
+            continue
+        _sent.add(name)
+        tag = "style" if name.endswith(".css") else "script"
+        parts.append(f"<{tag}>\n{(ASSETS / name).read_text()}</{tag}>")
+    return "\n".join(parts)
 
 # The lecture drew its minibatches from an unseeded global state; the deck seeds it
 # (hidden) so that every render prints the same numbers, and says so in the notes.
@@ -43,14 +54,13 @@ def r(script: str, label: str, part: str = "both") -> None:
     ``part`` shows only its "code" or its "output", for slides that set them apart."""
     if part not in PARTS:
         raise ValueError(f"part: expected one of {PARTS}, got {part!r}")
-    global _live_code_sent
     if (script, label) not in _ran:
         if script not in _scripts:
             _scripts[script] = rbridge.session().script(script)
         _ran[script, label] = _scripts[script].run(label)
-    if not _live_code_sent and part != "output":  # the live-R code and style, once per document
-        _live_code_sent = True
-        print(f"```{{=html}}\n<style>\n{(ASSETS / 'live_r.css').read_text()}</style>\n<script>\n{(ASSETS / 'live_r.js').read_text()}</script>\n```\n")
+    code = _assets("live_r.css", "dom.js", "live_r.js") if part != "output" else ""
+    if code:  # the live-R code and style, with the first listing
+        print(f"```{{=html}}\n{code}\n```\n")
     print(r_markdown(_ran[script, label], part, live=(script, label)))
 
 
@@ -80,7 +90,6 @@ def explorer(kind: str):
     brings the code and style of all of them (assets/descent.js, explorers.js, explorers.css)."""
     from IPython.display import HTML
 
-    global _explorer_code_sent
     if kind not in EXPLORERS:
         raise ValueError(f"kind: expected one of {tuple(EXPLORERS)}, got {kind!r}")
     config = dict(EXPLORERS[kind])
@@ -88,11 +97,7 @@ def explorer(kind: str):
         X, y = data.regression_data()
         config.update(X=X.tolist(), y=y.tolist(), ols=linear.ols(X, y).tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, linear.ols(X, y)))
     markup = f"<div class=\"nncourse-explorer\" data-kind=\"{kind}\" data-config='{json.dumps(config)}'></div>"
-    if not _explorer_code_sent:
-        _explorer_code_sent = True
-        code = "\n".join((ASSETS / name).read_text() for name in ("descent.js", "explorers.js"))
-        markup += f"\n<style>\n{(ASSETS / 'explorers.css').read_text()}</style>\n<script>\n{code}</script>"
-    return HTML(markup)
+    return HTML(markup + "\n" + _assets("explorers.css", "dom.js", "descent.js", "explorers.js"))
 
 
 def seed(name: str) -> None:

@@ -8,13 +8,7 @@
   "use strict";
   const state = { starting: null, envs: {}, done: {} };
 
-  function html(tag, attrs, text, parent) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    if (parent) parent.appendChild(node);
-    return node;
-  }
+  const { html } = globalThis.NncourseDom;
 
   const codeOf = (listing) => {
     const editor = listing.querySelector("textarea.live-r-editor");
