@@ -99,7 +99,7 @@ def test_cli_names_a_bad_document(tmp_path, capsys):
     assert f"document: no such file: {tmp_path / 'missing.qmd'}" in capsys.readouterr().err
     (tmp_path / "notes.txt").write_text("hello")
     assert main(["render", str(tmp_path / "notes.txt"), "--built-in"]) == 1
-    assert "document: expected a .qmd file" in capsys.readouterr().err
+    assert "document: expected a .qmd file or a Jupyter notebook (.ipynb)" in capsys.readouterr().err
 
 
 def test_render_rejects_an_unknown_format():

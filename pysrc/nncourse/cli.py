@@ -33,6 +33,33 @@ def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
     return 0 if result.ok else 1
 
 
+def grade_class(parser, args) -> int:
+    """``grade``: every submission's checks, the CSV, the feedback pages, a summary."""
+    from . import grade
+    from .outputs import OutputError, check_target
+
+    for path in args.submissions:
+        if not path.is_file() or path.suffix not in grade.SUFFIXES:
+            parser.error(f"submissions: expected notebooks ({', '.join(grade.SUFFIXES)}), got {path}")
+    if not 1 <= args.jobs <= 32:
+        parser.error(f"--jobs: expected 1 to 32, got {args.jobs}")
+    if not 1 <= args.timeout <= 600:
+        parser.error(f"--timeout: expected 1 to 600 seconds, got {args.timeout}")
+    try:
+        csv_path = check_target(args.csv, argument="--csv", command="grade")
+    except OutputError as exc:
+        parser.error(str(exc))
+    graded = grade.grade(args.submissions, jobs=args.jobs, budget=args.timeout, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    grade.write_csv(graded, csv_path)
+    if args.feedback is not None:
+        args.feedback.mkdir(parents=True, exist_ok=True)
+        for submission, verdicts in graded:
+            (args.feedback / f"{submission.path.stem}.html").write_text(grade.feedback_page(submission, verdicts), encoding="utf-8")
+    print(grade.summary(graded))
+    print(f"wrote {csv_path}" + (f" and {len(graded)} feedback pages in {args.feedback}" if args.feedback else ""), file=sys.stderr)
+    return 0
+
+
 def serve_deck(deck: Path | None, port: int) -> int:
     """``serve``: the deck over http on 127.0.0.1 until Ctrl-C."""
     from . import render, serve
@@ -74,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     srv.add_argument("deck", nargs="?", type=Path, default=None, help="a rendered deck (default: the week's slides in slides/_output)")
     srv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
 
+    grd = commands.add_parser("grade", help="grade a class's tutorial notebooks: every check in isolation, a CSV, a feedback page each")
+    grd.add_argument("submissions", nargs="+", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py)")
+    grd.add_argument("--csv", type=Path, default=Path("grades.csv"), help="the gradebook to write (default grades.csv)")
+    grd.add_argument("--feedback", type=Path, default=None, help="a folder for one HTML feedback page per submission")
+    grd.add_argument("--jobs", type=int, default=2, help="checks run side by side (default 2)")
+    grd.add_argument("--timeout", type=float, default=60.0, help="seconds each check may take in all (default 60)")
+
     tut = commands.add_parser("tutorial", help="copy the tutorial into a working folder (never overwrites)")
     tut.add_argument("folder", nargs="?", type=Path, default=Path("week10-tutorial"), help="where (default ./week10-tutorial)")
 
@@ -99,9 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("\nnncourse render: interrupted; the kernel was stopped and nothing was written", file=sys.stderr)
             return 130
-        how = "Quarto" if done.engine == "quarto" else "the built-in path (Jupyter kernel + Pandoc + reveal.js; Quarto not found)"
+        tools = "Jupyter kernel + Pandoc + reveal.js" if to == "revealjs" else "Jupyter kernel + Pandoc"
+        how = "Quarto" if done.engine == "quarto" else f"the built-in path ({tools}; Quarto not found)"
         print(f"\nrendered {done.path} with {how}", file=sys.stderr)
         return check_slides(done.path, args.screenshots, to) if args.check else 0
+    if args.command == "grade":
+        return grade_class(parser, args)
     if args.command == "serve":
         return serve_deck(args.deck, args.port)
     if args.command == "tutorial":

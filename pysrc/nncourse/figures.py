@@ -7,6 +7,8 @@ draws for. The data are the lecture's own (AND, XOR, the regression of slide
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
@@ -30,7 +32,31 @@ def _figure(width: float, height: float) -> Figure:
     import matplotlib
 
     matplotlib.rcParams.update(STYLE)
+    _shown_in_notebooks()
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _shown_in_notebooks() -> None:
+    """Let Jupyter show these figures as pictures even before ``%matplotlib inline`` (a bare
+    Figure has no picture of its own there); where a formatter exists already, it stays."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        formatter.lookup_by_type(Figure)
+    except KeyError:
+        formatter.for_type(Figure, _png)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
 
 
 def activation_functions() -> Figure:

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the first 4 KB of a file nncourse made holds, by command.
 MADE_BY = {
     "render": re.compile(r'<meta name="generator" content="(?:pandoc|quarto)'),
+    "grade": re.compile(r"^submission,exercise_1,"),
     "report": re.compile(r"which lecture outputs reproduce on this machine|\"lecture\": \"Week 10: Neural Networks|<title>nncourse: Week 10 reproducibility report</title>"),
 }
 

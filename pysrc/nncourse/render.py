@@ -56,9 +56,34 @@ def read_document(path: Path) -> tuple[dict, list[Cell]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"document: cannot read {path}: {exc}") from None
     try:
-        return parse_qmd(text)
+        return parse_ipynb(text) if Path(path).suffix == ".ipynb" else parse_qmd(text)
     except ValueError as exc:
         raise RenderError(f"document: {path}: {exc}") from None
+
+
+def parse_ipynb(text: str) -> tuple[dict, list[Cell]]:
+    """A Jupyter notebook as the cells of a ``.qmd`` (its ``#|`` chunk options kept): the
+    tutorial's notebook renders as its ``.qmd`` does."""
+    import nbformat
+    import yaml
+
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001 -- nbformat raises several kinds for a bad file
+        raise ValueError(f"not a Jupyter notebook ({type(exc).__name__}: {exc})") from None
+    cells, slide = [], ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = re.search(r"^#{1,2} (.+)$", cell.source, re.M)
+            slide = heading.group(1).strip() if heading else slide
+            cells.append(Cell("markdown", cell.source, slide=slide))
+        elif cell.cell_type == "code":
+            lines, options = cell.source.splitlines(), {}
+            while lines and OPTION.match(lines[0]):
+                key, value = OPTION.match(lines.pop(0)).groups()
+                options[key] = yaml.safe_load(value)
+            cells.append(Cell("code", "\n".join(lines), options, slide=slide, number=sum(c.kind == "code" for c in cells) + 1))
+    return {}, cells
 
 
 def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
@@ -384,8 +409,8 @@ def render(
     document = Path(document).resolve()
     if not document.exists():
         raise ValueError(f"document: no such file: {document}")
-    if not document.is_file() or document.suffix != ".qmd":
-        raise ValueError(f"document: expected a .qmd file, got {document}")
+    if not document.is_file() or document.suffix not in (".qmd", ".ipynb"):
+        raise ValueError(f"document: expected a .qmd file or a Jupyter notebook (.ipynb), got {document}")
     read_document(document)  # front matter and YAML, before any work
     output_dir = Path(output_dir).resolve() if output_dir else document.parent / "_output"
     target = check_target(output_dir / (document.stem + ".html"), argument="--output", command="render", force=force)

@@ -2,17 +2,20 @@
 
 Each ``check_exercise_N`` runs the student's function on cases of its own (not only the
 lecture's four points, so hard-coding the lecture's answer does not pass), prints a
-short verdict and returns it. A check never crashes the notebook: an exception in the
-student's code, a wrong return type, NaN, or a function that never returns (a time
-limit) each give a clear message; a wrong answer that matches a typical mistake gets
-the hint for that mistake.
+short verdict and returns it. The check runs in a process of its own and the student's
+code in another (:mod:`nncourse.checking`): a check never hangs or kills the notebook,
+and nothing done in the notebook (monkeypatching numpy, editing these tables) changes a
+verdict. An exception in the student's code, a wrong return type, NaN, an exit, or a
+function that runs past the check's budget each give a clear message; a wrong answer
+that matches a typical mistake gets the hint for that mistake.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
-import traceback
+import functools
+import os
+import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,7 +27,8 @@ from .ledger import LEDGER_PATH
 from .activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
 from .logistic import fit_logistic
 
-TIME_LIMIT = 10.0  # seconds a student's function may run for one case
+BUDGET = 60.0  # seconds one check may take in all, the student's calls included (1 to 600)
+EXERCISE_OF: dict[str, str] = {}  # check function -> the exercise its verdict names
 TUTORIAL = LEDGER_PATH.parent / "tutorial.qmd"
 
 
@@ -59,51 +63,150 @@ class Verdict:
     exercise: str
     passed: bool
     message: str
+    seconds: float = 0.0  # how long the check took, in its own process
 
     def __str__(self) -> str:
         mark = "PASSED" if self.passed else "NOT YET"
         return f"Exercise {self.exercise}: {mark}. {self.message}"
 
     def _ipython_display_(self) -> None:
-        """Shown once: the check has printed the verdict already, so a notebook cell
+        """Shown once: the check has shown the verdict already, so a notebook cell
         ending in a check call does not show it a second time."""
+
+    def html(self) -> str:
+        """The verdict for a notebook or a rendered page: PASSED green, NOT YET amber, wrapped."""
+        import html as markup
+
+        colour, mark = ("#d8f0e3;color:#0b5d33", "PASSED") if self.passed else ("#fde9c8;color:#7a4a00", "NOT YET")
+        return (f'<div style="white-space:normal;overflow-wrap:anywhere;margin:0.3em 0;line-height:1.4">'
+                f'<span style="background:{colour};border-radius:0.8em;padding:0.1em 0.6em;font-weight:600">'
+                f"Exercise {markup.escape(self.exercise)}: {mark}</span> {markup.escape(self.message)}</div>")
+
+
+def show(verdict: Verdict) -> None:
+    """Print the verdict, or display it styled where a notebook shows HTML (text alongside)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None and type(get_ipython()).__name__ != "TerminalInteractiveShell":
+        display({"text/plain": str(verdict), "text/html": verdict.html()}, raw=True)
+    else:
+        print(verdict)
 
 
 class _Problem(Exception):
     """A student's answer is not right; the message says why and what to try."""
 
 
-class _TimeLimit(BaseException):
-    """Raised inside the student's code when the time limit is up."""
-
-
 def _call(function: Callable, *args, **kwargs):
-    """Run the student's function with a time limit (where signals allow); turn every
-    failure into a :class:`_Problem` with a readable message."""
+    """Run the student's function (in its own process, see :mod:`nncourse.checking`); turn
+    every failure into a :class:`_Problem` with a readable message."""
+    from .checking import StudentProcessError, StudentRaised
+
     if not callable(function):
         raise _Problem(f"expected a function, got {type(function).__name__}: pass the function itself, without ()")
-    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if use_alarm:
-        def on_alarm(signum, frame):
-            raise _TimeLimit
-
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
     try:
         return function(*args, **kwargs)
-    except _TimeLimit:
-        raise _Problem(f"your function did not return within {TIME_LIMIT:.0f} s: is there a loop that never ends?") from None
-    except NotImplementedError:
-        raise _Problem("the function is still the stub: write its body, then run the cell again.") from None
-    except MemoryError:
-        raise _Problem("your function ran out of memory: does it build something as large as N?") from None
-    except Exception as exc:
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        raise _Problem(f"your function raised {type(exc).__name__}: {exc} (line {where.lineno}: {where.line})") from None
+    except StudentRaised as exc:
+        if exc.stub:
+            raise _Problem("the function is still the stub: write its body, then run the cell again.") from None
+        if exc.kind == "SystemExit":
+            raise _Problem("your function called sys.exit(): return a value instead.") from None
+        if exc.kind == "MemoryError":
+            raise _Problem("your function ran out of memory: does it build something as large as N?") from None
+        raise _Problem(f"your function raised {exc.kind}: {exc} ({exc.line})") from None
+    except StudentProcessError as exc:
+        raise _Problem(str(exc)) from None
+
+
+def _isolated(exercise: str):
+    """Make a check run in the checker process: the public function sends its arguments
+    there; ``.checked`` is the check itself, which the checker calls."""
+
+    def wrap(check):
+        @functools.wraps(check)
+        def public(*args):
+            return _checked_elsewhere(check.__name__, exercise, args)
+
+        public.checked = check
+        EXERCISE_OF[check.__name__] = exercise
+        return public
+
+    return wrap
+
+
+_CHECKER = None
+
+
+def new_checker(name: str = "the tutorial's checker"):
+    """A checker process (:mod:`nncourse.checking`), started on its first request."""
+    from .workers import Worker
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # it forks: no thread pools
+    return Worker([sys.executable, "-m", "nncourse.checking"], name=name, env=env)
+
+
+def _checker():
+    """The checker process of this kernel (started once; restarted if it died)."""
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = new_checker()
+    return _CHECKER
+
+
+def _pickled_by_value(args: tuple) -> bytes:
+    """The student's arguments as bytes the student process can open: functions by value,
+    also those defined in a file of the student's (not only in the notebook)."""
+    import cloudpickle
+
+    installed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
+    by_value = []
+    for value in args:
+        module = sys.modules.get(getattr(value, "__module__", None) or "")
+        file = getattr(module, "__file__", None)
+        if module is None or not file or module.__name__ == "__main__":  # __main__ goes by value anyway
+            continue
+        if module not in by_value and not os.path.realpath(file).startswith(installed) and not module.__name__.startswith("nncourse"):
+            cloudpickle.register_pickle_by_value(module)
+            by_value.append(module)
+    try:
+        return cloudpickle.dumps(tuple(args))
     finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        for module in by_value:
+            cloudpickle.unregister_pickle_by_value(module)
+
+
+def _sources(args: tuple) -> list[list[str]]:
+    """The source lines of each argument's file (a notebook keeps its cells in linecache),
+    so that an error in the student's process can quote the student's own line (cloudpickle
+    rebuilds a function under the file name "<dynamic-code>")."""
+    import linecache
+
+    return [linecache.getlines(a.__code__.co_filename) if hasattr(a, "__code__") else [] for a in args]
+
+
+def _checked_elsewhere(check: str, exercise: str, args: tuple) -> Verdict:
+    from .workers import WorkerError
+
+    budget = min(max(float(BUDGET), 1.0), 600.0)
+    try:
+        payload = _pickled_by_value(args)
+    except Exception as exc:  # noqa: BLE001 -- whatever stops the answer from travelling is said
+        verdict = Verdict(exercise, False, f"your answer could not be sent to the checker ({type(exc).__name__}: {exc}): pass a function or plain values")
+    else:
+        try:
+            request = {"check": check, "payload": pickle.dumps(("objects", payload, _sources(args))), "budget": budget}
+            result = pickle.loads(_checker().request(pickle.dumps(request), budget + 60))
+            if "error" in result:
+                verdict = Verdict(exercise, False, f"the check itself failed ({result['error']}); please tell your lecturer")
+            else:
+                verdict = Verdict(result["exercise"], result["passed"], result["message"], result["seconds"])
+        except WorkerError as exc:
+            verdict = Verdict(exercise, False, f"the checker stopped ({exc}); run the check again")
+    show(verdict)
+    return verdict
 
 
 def _array(value, what: str, shape: tuple | None = None) -> np.ndarray:
@@ -157,6 +260,7 @@ GATES = {
 }
 
 
+@_isolated("1")
 def check_exercise_1(train: Callable) -> Verdict:
     """Exercise 1: ``train(X, y)`` returns perceptron params ``(w_1, ..., w_p, b)`` that
     separate OR, NAND and the check's own linearly separable cases."""
@@ -194,6 +298,7 @@ QUIZ_CHOICES = {
 }
 
 
+@_isolated("question")
 def check_answer(question: str, answer: str) -> Verdict:
     """A multiple-choice question of the tutorial (``"1"``: XOR prediction, ``"8"``: rounding)."""
 
@@ -201,7 +306,7 @@ def check_answer(question: str, answer: str) -> Verdict:
         if question not in QUIZ:
             raise _Problem(f"question: expected one of {sorted(QUIZ)}, got {question!r}")
         choices = QUIZ_CHOICES[question]
-        given = str(answer).strip().lower()
+        given = str(answer).strip().strip("().").strip().lower()  # "(b)", "b)" and "B." are b
         if given not in choices:
             raise _Problem(f"answer: expected one of {sorted(choices)}, got {answer!r}")
         right, why = QUIZ[question]
@@ -215,6 +320,7 @@ def check_answer(question: str, answer: str) -> Verdict:
 # ---------------------------------------------------------------- exercise 2: XOR is not separable
 
 
+@_isolated("2")
 def check_exercise_2(misclassified: Callable) -> Verdict:
     """Exercise 2: ``misclassified(params, X, y)`` counts the points a perceptron gets wrong."""
     rng = np.random.default_rng(2)
@@ -244,6 +350,7 @@ def check_exercise_2(misclassified: Callable) -> Verdict:
     return _check("2", run)
 
 
+@_isolated("2 (R)")
 def check_exercise_2_r(lm_predictions: Callable) -> Verdict:
     """Exercise 2 (R): ``lm_predictions(frame)`` fits ``lm(Y ~ X1 + X2)`` in R through rpy2
     and returns the fitted values as a NumPy array."""
@@ -276,6 +383,7 @@ def check_exercise_2_r(lm_predictions: Callable) -> Verdict:
 # ---------------------------------------------------------------- exercise 3: derivatives
 
 
+@_isolated("3")
 def check_exercise_3(sigmoid_grad: Callable, relu_grad: Callable) -> Verdict:
     """Exercise 3: the derivatives of sigmoid and ReLU, on arrays of any shape."""
     z = np.array([[-6.0, -1.5, -0.2], [0.3, 1.1, 5.0]])
@@ -315,6 +423,7 @@ def _gd_variant(X, y, lr, epochs, *, sign=-1.0, factor=2.0, mean=True):
     return betas
 
 
+@_isolated("4")
 def check_exercise_4(gradient_descent: Callable) -> Verdict:
     """Exercise 4: ``gradient_descent(X, y, lr, epochs)`` from zeros, on the MSE."""
     rng = np.random.default_rng(4)
@@ -336,6 +445,7 @@ def check_exercise_4(gradient_descent: Callable) -> Verdict:
     return _check("4", run)
 
 
+@_isolated("4 (learning rates)")
 def check_exercise_4_rates(rates: dict) -> Verdict:
     """Exercise 4 (sweep): learning rates that are ``"too small"``, ``"about right"`` and
     ``"divergent"`` for 1000 epochs on the lecture's regression data."""
@@ -366,6 +476,7 @@ def check_exercise_4_rates(rates: dict) -> Verdict:
 # ---------------------------------------------------------------- exercise 5: drawing a minibatch
 
 
+@_isolated("5")
 def check_exercise_5(draw_batch: Callable) -> Verdict:
     """Exercise 5: ``draw_batch(rng, n, batch_size)`` draws distinct rows in O(batch_size)."""
 
@@ -382,11 +493,18 @@ def check_exercise_5(draw_batch: Callable) -> Verdict:
         if not np.array_equal(a, b):
             raise _Problem("two generators with the same seed gave different batches: draw from the rng you are given.")
         counts = np.zeros(20)
-        rng = np.random.default_rng(7)
-        for _ in range(2000):
-            counts[_array(_call(draw_batch, rng, 20, 5), "a batch").astype(int)] += 1
+        for seed in range(2000):  # a generator each: the student's copy of one would not advance here
+            counts[_array(_call(draw_batch, np.random.default_rng(7000 + seed), 20, 5), "a batch").astype(int)] += 1
         if np.abs(counts - 500).max() > 5 * np.sqrt(500):
             raise _Problem(f"some rows are drawn far more often than others (counts {counts.astype(int).tolist()}): every row should be equally likely.")
+        # every pair of rows as likely as every other: a block of neighbours or a stride is not a random subset
+        pairs = np.zeros((6, 6))
+        for seed in range(3000):
+            a, b = np.sort(_array(_call(draw_batch, np.random.default_rng(90_000 + seed), 6, 2), "a batch of 2", (2,)).astype(int))
+            pairs[a, b] += 1
+        seen = pairs[np.triu_indices(6, 1)]
+        if np.abs(seen - 200).max() > 5 * np.sqrt(200):
+            raise _Problem(f"some pairs of rows never or rarely come together (pair counts {seen.astype(int).tolist()}, each expected near 200): draw a random subset, not a block or a stride.")
         try:
             huge = _array(_call(draw_batch, np.random.default_rng(1), 10**12, 20), "for n=10**12", (20,))
         except _Problem as problem:
@@ -415,6 +533,7 @@ def _copy(w: mlp.MLPWeights) -> mlp.MLPWeights:
     return mlp.MLPWeights(w.W1.copy(), w.b1.copy(), w.w2.copy(), float(w.b2))
 
 
+@_isolated("6")
 def check_exercise_6(train_step: Callable) -> Verdict:
     """Exercise 6: ``train_step(weights, X_batch, y_batch, lr)`` is one complete step of the
     slide's MLP loop, output layer included; returns the new ``(W1, b1, w2, b2)``."""
@@ -461,6 +580,7 @@ def check_exercise_6(train_step: Callable) -> Verdict:
 # ---------------------------------------------------------------- exercise 7: logistic regression by GD
 
 
+@_isolated("7")
 def check_exercise_7(logistic_gd: Callable) -> Verdict:
     """Exercise 7: ``logistic_gd(X, y, lr, epochs)`` fits logistic regression (intercept
     first) by gradient descent on the mean log-loss; held against ``glm``'s estimates."""
@@ -484,6 +604,15 @@ def check_exercise_7(logistic_gd: Callable) -> Verdict:
                 "that minimises the squared error of sigmoid(X b): the log-loss gradient is X.T @ (sigmoid(X b) - y) / N.": squared,
                 "sign error: with the log-loss gradient X.T @ (p - y) / N, step b - lr * gradient.": -reference,
             }, f"expected the maximum-likelihood estimates {np.round(reference, 4).tolist()} (what glm finds), got {np.round(got, 4).tolist()}.", rtol=0, atol=5e-2)
+        # the path, not only the end: three steps from zeros are gradient descent's three steps
+        Xb, path = np.column_stack([np.ones(len(y)), X]), np.zeros(3)
+        for _ in range(3):
+            path = path - 0.5 * Xb.T @ (sigmoid(Xb @ path) - y) / len(y)
+        early = _array(_call(logistic_gd, X.copy(), y.copy(), 0.5, 3), "after 3 epochs", (3,))
+        if np.abs(early - got).max() < 1e-6:
+            raise _Problem("3 epochs give the same answer as 20000: that is a finished fit, not gradient descent. Take `epochs` steps of b - lr * gradient from zeros.")
+        if np.abs(early - path).max() > 1e-6:
+            raise _Problem(f"after 3 epochs from zeros, gradient descent is at {np.round(path, 6).tolist()}, yours at {np.round(early, 6).tolist()}: start from zeros and take exactly `epochs` steps.")
         from . import rbridge
 
         try:
@@ -503,6 +632,7 @@ def check_exercise_7(logistic_gd: Callable) -> Verdict:
 # ---------------------------------------------------------------- exercise 8: the AND boundary
 
 
+@_isolated("8")
 def check_exercise_8(margin: Callable) -> Verdict:
     """Exercise 8: ``margin(params, x)`` is ``w . x + b`` for one point ``x``: where the
     point falls relative to the boundary (negative: 0, zero or positive: 1)."""
@@ -512,7 +642,10 @@ def check_exercise_8(margin: Callable) -> Verdict:
         cases = [(np.array([0.14, 0.1, -0.14]), np.array([1.0, 0.0]))]
         cases += [(rng.normal(size=4), rng.normal(size=3)) for _ in range(4)]
         for params, x in cases:
-            got = float(_array(_call(margin, params.copy(), x.copy()), "the margin"))
+            value = _array(_call(margin, params.copy(), x.copy()), "the margin")
+            if value.size != 1:
+                raise _Problem(f"the margin: expected one number, got {value.size} values of shape {value.shape}")
+            got = float(value.reshape(-1)[0])  # a number, or an array holding one
             expected = float(x @ params[:-1] + params[-1])
             _diagnose(np.array(got), np.array(expected), {
                 "that leaves out the bias: add params[-1].": np.array(x @ params[:-1]),
