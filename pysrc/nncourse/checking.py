@@ -30,7 +30,7 @@ import sys
 import time
 import traceback
 
-from .workers import HEADER
+from .workers import child_channel, read_frame, write_frame
 
 MEMORY_CAP = 4 * 2**30  # bytes of address space a student process may use
 OUTPUT_CAP = 20_000  # characters of the student's printing kept (the rest is dropped)
@@ -98,16 +98,14 @@ def plain(value, depth: int = 0):
 # ---------------------------------------------------------------- the student's process
 
 def _send(stream, obj) -> None:
-    payload = pickle.dumps(obj)
-    stream.write(HEADER.pack(len(payload)) + payload)
-    stream.flush()
+    write_frame(stream, pickle.dumps(obj))
 
 
 def _receive(stream, unpickler=pickle.Unpickler):
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
+    frame = read_frame(stream)
+    if frame is None:
         raise EOFError
-    return unpickler(io.BytesIO(stream.read(HEADER.unpack(header)[0]))).load()
+    return unpickler(io.BytesIO(frame)).load()
 
 
 class _CappedOutput(io.TextIOBase):
@@ -285,9 +283,7 @@ def run_check(check: str, payload: bytes, budget: float) -> dict:
 
 
 def main() -> None:
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # the checker prints nothing into its answers
-    requests = sys.stdin.buffer
+    requests, answers = child_channel()
     while True:
         try:
             request = _receive(requests)

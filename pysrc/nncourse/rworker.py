@@ -5,19 +5,18 @@ This process embeds R through rpy2, sources ``rsrc/evaluate.R`` and
 pickled dict in, a pickled dict out, each framed as :mod:`nncourse.workers` frames
 them. R may quit, crash, loop or print anything here: the parent is another process.
 
-Its real standard output carries the answers and nothing else: file descriptor 1 is
-pointed at standard error before R starts, so whatever R or rpy2 prints outside
-``evaluate.R``'s capture goes there, never into an answer.
+Its real standard output carries the answers and nothing else
+(:func:`nncourse.workers.child_channel`): whatever R or rpy2 prints outside
+``evaluate.R``'s capture goes to stderr, never into an answer.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import sys
 from pathlib import Path
 
-from .workers import HEADER
+from .workers import child_channel, read_frame, write_frame
 
 RSRC = Path(__file__).resolve().parents[2] / "rsrc"
 
@@ -138,11 +137,8 @@ class EmbeddedR:
 def serve(answers, requests) -> None:
     """Answer requests until the parent closes the pipe."""
     r = None
-    while True:
-        header = requests.read(HEADER.size)
-        if len(header) < HEADER.size:
-            return
-        request = pickle.loads(requests.read(HEADER.unpack(header)[0]))
+    while (frame := read_frame(requests)) is not None:
+        request = pickle.loads(frame)
         try:
             if r is None:
                 try:
@@ -158,8 +154,7 @@ def serve(answers, requests) -> None:
             payload = pickle.dumps(answer)
         except Exception as exc:  # noqa: BLE001 -- a value that does not pickle is named, not lost
             payload = pickle.dumps({"error": f"R's result could not be sent back to Python: {exc}", "kind": "RError"})
-        answers.write(HEADER.pack(len(payload)) + payload)
-        answers.flush()
+        write_frame(answers, payload)
 
 
 def die_with_parent() -> None:
@@ -178,10 +173,8 @@ def die_with_parent() -> None:
 
 def main() -> None:
     die_with_parent()
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # from here on, anything printed goes to stderr, not into the answers
-    sys.stdout = sys.stderr
-    serve(answers, sys.stdin.buffer)
+    requests, answers = child_channel()
+    serve(answers, requests)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,35 @@ import select
 import signal
 import struct
 import subprocess
+import sys
 import threading
 import time
 
 HEADER = struct.Struct(">Q")  # every message: its length in 8 bytes, then its bytes
+
+
+def write_frame(stream, payload: bytes) -> None:
+    """One message onto ``stream``, framed."""
+    stream.write(HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream) -> bytes | None:
+    """One framed message from a blocking ``stream``; None when the other side has closed it."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    return stream.read(HEADER.unpack(header)[0])
+
+
+def child_channel():
+    """In a worker child: (requests, answers). Standard output is kept for the answers alone:
+    file descriptor 1 (and ``sys.stdout``) go to stderr from here on, so nothing the child
+    or the code it runs prints can corrupt a message."""
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return sys.stdin.buffer, answers
 
 
 class WorkerError(RuntimeError):
@@ -81,7 +106,7 @@ class Worker:
             self.start()
             process = self._process
             try:
-                self._send(process, payload)
+                write_frame(process.stdin, payload)
                 return self._receive(process, time.monotonic() + timeout, timeout)
             except KeyboardInterrupt:
                 self.stop()
@@ -112,10 +137,6 @@ class Worker:
         return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
     # ------------------------------------------------------------------ internals
-
-    def _send(self, process, payload: bytes) -> None:
-        process.stdin.write(HEADER.pack(len(payload)) + payload)
-        process.stdin.flush()
 
     def _receive(self, process, deadline: float, timeout: float) -> bytes:
         header = self._read(process, HEADER.size, deadline, timeout)
