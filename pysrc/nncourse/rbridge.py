@@ -135,6 +135,7 @@ class Rpy2Engine:
             raise RUnavailable(mismatch)
         env = dict(os.environ)
         env.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
+        self.rpy2_version = rpy2_version
         self.label = f"rpy2 {rpy2_version}"
         return [sys.executable, "-m", "nncourse.rworker"], env
 
@@ -190,22 +191,23 @@ class WebREngine:
         if op in ("get", "call", "evaluate"):
             value = rvalues.from_json(value)
         if op == "evaluate":
-            return [_chunk_fields(item) for item in value]
+            return [_as_sent_by_rpy2(item) for item in value]
         if op == "call":
-            return _chunk_fields(value, keep_value=True)
+            return _as_sent_by_rpy2(value)
         return value
 
 
-def _chunk_fields(item: dict, keep_value: bool = False) -> dict:
-    """A chunk (or a call's result) from exchange JSON: strings, lists of strings, None for NA."""
-    first = lambda v: None if v is None or len(v) == 0 or v[0] is None else str(v[0])  # noqa: E731
-    fields = {key: [str(x) for x in item[key]] if item.get(key) is not None else [] for key in ("warnings", "messages") if key in item}
-    fields["error"] = first(item["error"])
-    for key in ("code", "output"):
-        if key in item:
-            fields[key] = first(item[key]) or ""
-    fields.setdefault("messages", [])
-    if keep_value:
+def _as_sent_by_rpy2(item: dict) -> dict:
+    """A chunk or a call's result from exchange.R's JSON, in the shapes the rpy2 worker sends:
+    one string for each text field (None for NA), a list of strings for warnings and messages."""
+
+    def text(vector):
+        return None if len(vector) == 0 or vector[0] is None else str(vector[0])
+
+    fields = {key: [str(x) for x in item.get(key, [])] for key in ("warnings", "messages")}
+    fields["error"] = text(item["error"])
+    fields.update({key: text(item[key]) or "" for key in ("code", "output") if key in item})
+    if "value" in item:  # a call's result
         fields["value"] = item["value"]
     return fields
 
@@ -233,7 +235,8 @@ class RSession:
 
     @property
     def rpy2_version(self) -> str:
-        return self._engine.label.removeprefix("rpy2 ") if self.engine == "rpy2" else ""
+        """The rpy2 release of the system R's engine ("" for webR)."""
+        return getattr(self._engine, "rpy2_version", "")
 
     # ---------------------------------------------------------------- requests to the worker
 
@@ -277,7 +280,7 @@ class RSession:
             raise TypeError(f"code: expected R code as a str, got {type(code).__name__}")
         chunks = []
         for item in self._ask("evaluate", code=code, env=self._env(env), timeout=timeout):
-            chunk = Chunk(item["code"], item["output"], tuple(item["warnings"]), tuple(item.get("messages", ())))
+            chunk = Chunk(item["code"], item["output"], tuple(item["warnings"]), tuple(item["messages"]))
             self._surface(item, f"`{chunk.code}`")
             chunks.append(chunk)
         return chunks

@@ -65,13 +65,12 @@ class EmbeddedR:
         chunks = []
         for item in self.base["nncourse_evaluate"](code, self.env(env)):
             fields = dict(zip(item.names, item))
-            error = fields["error"][0]
             chunks.append({
                 "code": str(fields["code"][0]),
                 "output": str(fields["output"][0]),
                 "messages": [str(m) for m in fields["messages"]],
                 "warnings": [str(w) for w in fields["warnings"]],
-                "error": None if error is self.ro.NA_Character else str(error),
+                "error": self.error_of(fields),
             })
         return chunks
 
@@ -88,12 +87,12 @@ class EmbeddedR:
         values.names = self.ro.StrVector(names)
         result = self.base["nncourse_call"](where.find(function), values)
         fields = dict(zip(result.names, result))
+        return {"value": self.from_r(fields["value"]), "warnings": [str(w) for w in fields["warnings"]], "error": self.error_of(fields)}
+
+    def error_of(self, fields: dict) -> str | None:
+        """R's error message of an evaluate.R result, None where there was none (NA)."""
         error = fields["error"][0]
-        return {
-            "value": self.from_r(fields["value"]),
-            "warnings": [str(w) for w in fields["warnings"]],
-            "error": None if error is self.ro.NA_Character else str(error),
-        }
+        return None if error is self.ro.NA_Character else str(error)
 
     def assign(self, name: str, value, env: int):
         self.env(env)[name] = self.to_r(value)
