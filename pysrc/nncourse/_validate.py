@@ -77,6 +77,13 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
+def positive_seconds(name: str, value) -> float:
+    """A time limit: a positive number of seconds (ValueError naming ``name`` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        raise ValueError(f"{name}: expected a positive number of seconds, got {value!r}")
+    return float(value)
+
+
 def positive_float(name: str, value) -> float:
     """Return ``value`` as a finite positive float, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import rvalues, workers
+from ._validate import positive_seconds
 
 RSRC = Path(__file__).resolve().parents[2] / "rsrc"
 SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
@@ -222,7 +223,7 @@ class RSession:
         self.engine = engine
         self._engine = Rpy2Engine() if engine == "rpy2" else WebREngine()
         argv, env = self._engine.start()
-        self.timeout = _positive_seconds(timeout)
+        self.timeout = positive_seconds("timeout", timeout)
         self._worker = workers.Worker(argv, name="R" if engine == "rpy2" else "R (webR)", env=env)
         try:
             answer = self._engine.decode(self._worker.request(self._engine.encode({"op": "hello"}), max(timeout, 120.0)))
@@ -241,7 +242,7 @@ class RSession:
     # ---------------------------------------------------------------- requests to the worker
 
     def _ask(self, op: str, *, timeout: float | None = None, **args):
-        limit = self.timeout if timeout is None else _positive_seconds(timeout)
+        limit = self.timeout if timeout is None else positive_seconds("timeout", timeout)
         try:
             raw = self._worker.request(self._engine.encode({"op": op, **self._engine.prepare(op, args)}), limit)
         except workers.WorkerTimeout:
@@ -331,12 +332,6 @@ class RSession:
     def close(self) -> None:
         """Stop the worker (the next call starts a fresh R)."""
         self._worker.stop()
-
-
-def _positive_seconds(timeout) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 or timeout != timeout:
-        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}")
-    return float(timeout)
 
 
 def _object_name(name) -> str:

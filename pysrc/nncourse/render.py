@@ -400,12 +400,12 @@ def render(
     Everything that can be checked is checked before any work: the format, the document
     and its front matter, and that the output file may be written (not a tracked source,
     nor a file no renderer made, unless ``force``; see :mod:`nncourse.outputs`)."""
+    from ._validate import positive_seconds
     from .outputs import check_target
 
     if to not in FORMATS:
         raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
-    if isinstance(cell_timeout, bool) or not isinstance(cell_timeout, (int, float)) or not cell_timeout > 0:
-        raise ValueError(f"cell_timeout: expected a positive number of seconds, got {cell_timeout!r}")
+    positive_seconds("cell_timeout", cell_timeout)
     document = Path(document).resolve()
     if not document.exists():
         raise ValueError(f"document: no such file: {document}")
