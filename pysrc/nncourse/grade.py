@@ -109,23 +109,15 @@ class Checkers:
             self.free.put(tutorial.new_checker(f"checker {number + 1}"))
 
     def check(self, submission: Submission, column: str, budget: float) -> tutorial.Verdict:
-        from .workers import WorkerError
-
         _, check, _ = next(c for c in COLUMNS if c[0] == column)
-        exercise = tutorial.EXERCISE_OF[check]
         if column not in submission.answers:
-            return tutorial.Verdict(exercise, False, f"no call of tutorial.{check}(...) in the submission")
+            return tutorial.Verdict(tutorial.EXERCISE_OF[check], False, f"no call of tutorial.{check}(...) in the submission")
         payload = pickle.dumps(("source", submission.code, submission.answers[column]))
         worker = self.free.get()
         try:
-            result = pickle.loads(worker.request(pickle.dumps({"check": check, "payload": payload, "budget": budget}), budget + 60))
-        except WorkerError as exc:
-            return tutorial.Verdict(exercise, False, f"the checker stopped ({exc})")
+            return tutorial.ask_checker(worker, check, payload, budget)
         finally:
             self.free.put(worker)
-        if "error" in result:
-            return tutorial.Verdict(exercise, False, f"the check itself failed: {result['error']}")
-        return tutorial.Verdict(result["exercise"], result["passed"], result["message"], result["seconds"])
 
     def close(self) -> None:
         while not self.free.empty():

@@ -128,7 +128,7 @@ def _isolated(exercise: str):
     def wrap(check):
         @functools.wraps(check)
         def public(*args):
-            return _checked_elsewhere(check.__name__, exercise, args)
+            return _checked_elsewhere(check.__name__, args)
 
         public.checked = check
         EXERCISE_OF[check.__name__] = exercise
@@ -187,24 +187,30 @@ def _sources(args: tuple) -> list[list[str]]:
     return [linecache.getlines(a.__code__.co_filename) if hasattr(a, "__code__") else [] for a in args]
 
 
-def _checked_elsewhere(check: str, exercise: str, args: tuple) -> Verdict:
+def ask_checker(worker, check: str, payload: bytes, budget: float) -> Verdict:
+    """Run ``check`` in a checker process (``worker``, see :func:`new_checker`) on the
+    student's objects in ``payload`` (see :mod:`nncourse.checking`): its verdict, or one
+    saying that the checker stopped or failed."""
     from .workers import WorkerError
 
+    exercise = EXERCISE_OF[check]
+    try:
+        result = pickle.loads(worker.request(pickle.dumps({"check": check, "payload": payload, "budget": budget}), budget + 60))
+    except WorkerError as exc:
+        return Verdict(exercise, False, f"the checker stopped ({exc}); run the check again")
+    if "error" in result:
+        return Verdict(exercise, False, f"the check itself failed ({result['error']}); please tell your lecturer")
+    return Verdict(result["exercise"], result["passed"], result["message"], result["seconds"])
+
+
+def _checked_elsewhere(check: str, args: tuple) -> Verdict:
     budget = min(max(float(BUDGET), 1.0), 600.0)
     try:
-        payload = _pickled_by_value(args)
+        payload = pickle.dumps(("objects", _pickled_by_value(args), _sources(args)))
     except Exception as exc:  # noqa: BLE001 -- whatever stops the answer from travelling is said
-        verdict = Verdict(exercise, False, f"your answer could not be sent to the checker ({type(exc).__name__}: {exc}): pass a function or plain values")
+        verdict = Verdict(EXERCISE_OF[check], False, f"your answer could not be sent to the checker ({type(exc).__name__}: {exc}): pass a function or plain values")
     else:
-        try:
-            request = {"check": check, "payload": pickle.dumps(("objects", payload, _sources(args))), "budget": budget}
-            result = pickle.loads(_checker().request(pickle.dumps(request), budget + 60))
-            if "error" in result:
-                verdict = Verdict(exercise, False, f"the check itself failed ({result['error']}); please tell your lecturer")
-            else:
-                verdict = Verdict(result["exercise"], result["passed"], result["message"], result["seconds"])
-        except WorkerError as exc:
-            verdict = Verdict(exercise, False, f"the checker stopped ({exc}); run the check again")
+        verdict = ask_checker(_checker(), check, payload, budget)
     show(verdict)
     return verdict
 
