@@ -114,3 +114,13 @@ def test_a_printed_verdict_is_not_a_verdict(capsys):
     assert not verdict.passed
     out = capsys.readouterr().out
     assert out.startswith("Exercise 5: NOT YET.")  # the student's print stays in the student's process
+
+
+def test_an_answer_that_is_no_data_is_named_as_such():
+    import threading
+
+    verdict = tutorial.check_exercise_8(lambda params, x: threading.Lock())
+    assert not verdict.passed and "expected numbers, got str" in verdict.message  # its repr, not a crash of ours
+    assert "write_frame" not in verdict.message
+    verdict = tutorial.check_exercise_2(lambda params, X, y: [threading.Lock()])
+    assert not verdict.passed and "write_frame" not in verdict.message

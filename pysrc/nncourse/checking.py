@@ -88,8 +88,8 @@ def plain(value, depth: int = 0):
         array = np.asarray(value)
         if array.dtype.kind in "biufc":
             return np.array(array)
-        if array.dtype.kind in "UO" and array.size < 100_000:
-            return array.tolist()
+        if array.dtype.kind in "UO" and array.ndim > 0 and array.size < 100_000:
+            return plain(array.tolist(), depth + 1)  # each element plain too (a 0-d one is the object itself)
     except Exception:  # noqa: BLE001 -- whatever it is, the check is told what it was
         pass
     return repr(value)[:200]
