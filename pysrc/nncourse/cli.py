@@ -70,8 +70,7 @@ def serve_deck(deck: Path | None, port: int) -> int:
     except serve.ServeError as exc:
         print(f"nncourse serve: {exc}", file=sys.stderr)
         return 1
-    url = f"http://{serve.HOST}:{httpd.server_address[1]}/{Path(deck).name}"
-    print(f"Serving {Path(deck).resolve()} at {url}\n(live R on the slides; only 127.0.0.1 can reach it; Ctrl-C stops)", flush=True)
+    print(f"Serving {Path(deck).resolve()} at {serve.url_of(httpd, deck)}\n(live R on the slides; only 127.0.0.1 can reach it; Ctrl-C stops)", flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

@@ -99,8 +99,13 @@ def server(deck, port: int = 8765) -> ThreadingHTTPServer:
         raise ServeError(f"--port: cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
 
 
+def url_of(httpd: ThreadingHTTPServer, deck) -> str:
+    """The address at which ``httpd`` serves ``deck``."""
+    return f"http://{HOST}:{httpd.server_address[1]}/{Path(deck).name}"
+
+
 def serve_in_background(deck, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
     """Start serving in a thread (for tests and notebooks): the server and the deck's URL."""
     httpd = server(deck, port)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://{HOST}:{httpd.server_address[1]}/{Path(deck).name}"
+    return httpd, url_of(httpd, deck)
