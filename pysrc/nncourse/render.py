@@ -65,7 +65,6 @@ def parse_ipynb(text: str) -> tuple[dict, list[Cell]]:
     """A Jupyter notebook as the cells of a ``.qmd`` (its ``#|`` chunk options kept): the
     tutorial's notebook renders as its ``.qmd`` does."""
     import nbformat
-    import yaml
 
     try:
         notebook = nbformat.reads(text, as_version=4)
@@ -78,12 +77,21 @@ def parse_ipynb(text: str) -> tuple[dict, list[Cell]]:
             slide = heading.group(1).strip() if heading else slide
             cells.append(Cell("markdown", cell.source, slide=slide))
         elif cell.cell_type == "code":
-            lines, options = cell.source.splitlines(), {}
-            while lines and OPTION.match(lines[0]):
-                key, value = OPTION.match(lines.pop(0)).groups()
-                options[key] = yaml.safe_load(value)
-            cells.append(Cell("code", "\n".join(lines), options, slide=slide, number=sum(c.kind == "code" for c in cells) + 1))
+            cells.append(_code_cell(cell.source.splitlines(), cells, slide))
     return {}, cells
+
+
+def _code_cell(lines: list[str], cells: list[Cell], slide: str) -> Cell:
+    """A chunk from its lines: the leading ``#|`` lines are its options (YAML values), the
+    rest its code; numbered after the chunks already in ``cells``."""
+    import yaml
+
+    lines, options = list(lines), {}
+    while lines and OPTION.match(lines[0]):
+        key, value = OPTION.match(lines.pop(0)).groups()
+        options[key] = yaml.safe_load(value)
+    number = sum(c.kind == "code" for c in cells) + 1
+    return Cell("code", "\n".join(lines).strip("\n"), options, slide=slide, number=number)
 
 
 def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
@@ -121,12 +129,7 @@ def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
                 if inner.startswith("```"):
                     break
                 body.append(inner)
-            options = {}
-            while body and OPTION.match(body[0]):
-                key, value = OPTION.match(body.pop(0)).groups()
-                options[key] = yaml.safe_load(value)
-            number = sum(c.kind == "code" for c in cells) + 1
-            cells.append(Cell("code", "\n".join(body).strip("\n"), options, slide=slide, number=number))
+            cells.append(_code_cell(body, cells, slide))
         else:
             heading = re.match(r"^#{1,2} (.+?)(\s+\{.*\})?$", line)
             if heading:
