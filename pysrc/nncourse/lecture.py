@@ -47,7 +47,11 @@ def mlp_outputs(rng=None, weights: mlp.MLPWeights | None = None) -> dict[str, np
     X, y = data.features(data.xor_data())
     if weights is None:
         weights = mlp.train_mlp(X, y, **MLP, rng=rng)
-    stages = mlp.layers(weights, X)
+    return mlp_entries(mlp.layers(weights, X))
+
+
+def mlp_entries(stages: mlp.Layers) -> dict[str, np.ndarray]:
+    """The five stages the slide prints, keyed by ledger id (of one run, or of many with the run first)."""
     return {
         "mlp_hidden_pre": stages.z1,  # X @ W1 + b1
         "mlp_hidden": stages.h,  # relu(X @ W1 + b1)
@@ -89,8 +93,7 @@ def _block_runs(seeds: np.ndarray) -> dict[str, np.ndarray]:
     }
     X, y = data.features(data.xor_data())
     stages = studies.mlp_layers(studies.mlp_runs(X, y, seeds, **MLP), X)
-    flat = {"mlp_hidden_pre": stages.z1, "mlp_hidden": stages.h, "mlp_output_pre": stages.z2, "mlp_step": step(stages.z2), "mlp_sigmoid": stages.output}
-    runs.update({entry_id: value.reshape(len(seeds), -1) for entry_id, value in flat.items()})
+    runs.update({entry_id: value.reshape(len(seeds), -1) for entry_id, value in mlp_entries(stages).items()})
     return runs
 
 
