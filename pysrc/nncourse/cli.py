@@ -64,7 +64,7 @@ def serve_deck(deck: Path | None, port: int) -> int:
     """``serve``: the deck over http on 127.0.0.1 until Ctrl-C."""
     from . import render, serve
 
-    deck = deck or render.SLIDES / "_output" / (Path(render.DECK).stem + ".html")
+    deck = deck or render.rendered_path()
     try:
         httpd = serve.server(deck, port)
     except serve.ServeError as exc:

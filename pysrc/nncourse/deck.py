@@ -95,7 +95,8 @@ def explorer(kind: str):
     config = dict(EXPLORERS[kind])
     if kind == "regression":
         X, y = data.regression_data()
-        config.update(X=X.tolist(), y=y.tolist(), ols=linear.ols(X, y).tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, linear.ols(X, y)))
+        betas = linear.ols(X, y)
+        config.update(X=X.tolist(), y=y.tolist(), ols=betas.tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, betas))
     markup = f"<div class=\"nncourse-explorer\" data-kind=\"{kind}\" data-config='{json.dumps(config)}'></div>"
     return HTML(markup + "\n" + _assets("explorers.css", "dom.js", "descent.js", "explorers.js"))
 

@@ -386,6 +386,14 @@ class Rendered:
     engine: str  # "quarto" or "built-in"
 
 
+def rendered_path(document: Path = SLIDES / DECK, output_dir: Path | None = None) -> Path:
+    """Where rendering ``document`` writes: ``<output_dir>/<name>.html``, in ``_output``
+    beside the document by default (Quarto's place for a project's output)."""
+    document = Path(document).resolve()
+    folder = Path(output_dir).resolve() if output_dir else document.parent / "_output"
+    return folder / (document.stem + ".html")
+
+
 def render(
     to: str = "revealjs",
     output_dir: Path | None = None,
@@ -415,15 +423,14 @@ def render(
     if not document.is_file() or document.suffix not in (".qmd", ".ipynb"):
         raise ValueError(f"document: expected a .qmd file or a Jupyter notebook (.ipynb), got {document}")
     read_document(document)  # front matter and YAML, before any work
-    output_dir = Path(output_dir).resolve() if output_dir else document.parent / "_output"
-    target = check_target(output_dir / (document.stem + ".html"), argument="--output", command="render", force=force)
+    target = check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
     if use_quarto:
         if quarto is None:
             raise RenderError("quarto: not found on PATH")
-        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(output_dir)], capture_output=True, text=True)
+        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
         if done.returncode != 0:
             raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
         return Rendered(target, "quarto")
