@@ -68,6 +68,28 @@ def test_a_stochastic_value_far_outside_is_flagged(tmp_path):
     assert altered.exit_status == 0  # the gate is for deterministic entries
 
 
+@pytest.mark.parametrize(
+    ("rpy2", "webr", "expected"),
+    [
+        ("as-printed", "as-printed", "as-printed"),
+        ("zero", "as-printed", "zero"),  # the worse of the two R engines
+        ("as-printed", "differs", "differs"),
+        ("not-run", "zero", "zero"),  # an R that did not run says nothing
+        ("not-run", "not-run", "not-run"),
+    ],
+)
+def test_an_r_entry_takes_the_worst_status_of_the_r_engines_that_ran(rpy2, webr, expected):
+    entry = ledger.load()["xor_glm_summary"]
+    row = report.Row(entry, None, {"rpy2": report.Side(rpy2), "webr": report.Side(webr)})
+    assert row.status == expected
+
+
+def test_a_python_entry_differs_when_an_r_port_differs():
+    entry = ledger.load()["ols_betas"]
+    row = report.Row(entry, report.Side("at-precision"), {"rpy2": report.Side("at-precision"), "webr": report.Side("differs")})
+    assert row.status == "differs"
+
+
 def test_noise_printed_differently_is_numerically_zero():
     entry = ledger.load()["xor_glm_summary"]
     other_machine = entry.printed.replace("-4.441e-16", "-2.220e-16").replace("| X1 | 4.441e-16", "| X1 | 0.000e+00")

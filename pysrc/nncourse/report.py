@@ -74,7 +74,7 @@ class Row:
         if self.entry.language == "python":
             own, others = self.python, ran
         else:
-            own = max(ran, key=lambda side: -SEVERITY.index(side.status)) if ran else Side("not-run")
+            own = min(ran, key=lambda side: SEVERITY.index(side.status)) if ran else Side("not-run")
             others = [self.python] if self.python is not None else []
         if any(side.status == "differs" for side in others):
             return "differs"

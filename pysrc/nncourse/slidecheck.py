@@ -133,15 +133,20 @@ def _check_slide(page, index: int, limits: dict, screenshots: Path | None) -> Sl
         step += 1
 
 
+LOCAL = ("file:", "data:", "blob:", "about:")  # what an offline deck may load
+
+
 def _local_only(route, network: list[str]) -> None:
-    url = route.request.url
-    if url.startswith(("file:", "data:", "blob:", "about:")):
-        route.continue_()
-    else:
-        network.append(url)
+    """Let a local request through; note and block any other."""
+    if _note_remote(route.request.url, network):
         route.abort()
+    else:
+        route.continue_()
 
 
-def _note_remote(url: str, network: list[str]) -> None:
-    if not url.startswith(("file:", "data:", "blob:", "about:")):
+def _note_remote(url: str, network: list[str]) -> bool:
+    """Note ``url`` if it leaves the machine; whether it does."""
+    remote = not url.startswith(LOCAL)
+    if remote:
         network.append(url)
+    return remote
