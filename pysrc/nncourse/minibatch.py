@@ -78,11 +78,10 @@ def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
 
     Any leading axes (steps, runs) are batches of their own: each row of ``u`` gives the
     batch a single draw would give from the same doubles."""
+    small = np.min_scalar_type(-n)
     if replace:
-        small = np.min_scalar_type(-n)
         return np.minimum((u * n).astype(small), n - 1)
     batch_size = u.shape[-1]
-    small = np.min_scalar_type(-n)
     if u.size <= SCALAR_FLOYD:  # one batch or a few: plain Python beats ~20 NumPy calls, same numbers
         rows = [_floyd_row(row, n) for row in u.reshape(-1, batch_size).tolist()]
         return np.array(rows, dtype=small).reshape(u.shape)
