@@ -194,6 +194,35 @@ def test_live_r_runs_the_glm_slide_and_runs_what_a_student_edits(live):
     assert live.locator(f"{GLM} pre", has_text="Number of Fisher Scoring iterations: 2").count() >= 1  # the static output stays
 
 
+def test_live_r_says_when_an_earlier_section_fails(live):
+    """The GLM listing runs the script's earlier sections first; one edited to fail is said, not hung on."""
+    live.evaluate("""(() => {
+        const data = document.querySelector('.live-r[data-label="xor-data"]');
+        data.querySelector('.live-r-edit').click();
+        data.querySelector('textarea').value = 'stop("the data did not load")';
+    })()""")
+    live.click(f"{GLM} .live-r[data-label=xor-glm] .live-r-run")
+    printed = output(live, "Error")
+    assert printed.startswith('The earlier section "xor-data" failed, so this one did not run:') and "Error: the data did not load" in printed
+
+
+def test_live_r_says_when_webr_cannot_start_and_tries_again(browser, served):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    blocked = {"webr": True}
+    context.route("**/*", lambda route: route.abort() if blocked["webr"] and "/webr/" in route.request.url else route.continue_())
+    page = context.new_page()
+    try:
+        page.goto(served[1] + "#/learning-xor-function-with-glm")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.click(f"{GLM} .live-r[data-label=xor-glm] .live-r-run")
+        assert output(page, "Error").startswith("Error: ")
+        blocked["webr"] = False
+        page.click(f"{GLM} .live-r[data-label=xor-glm] .live-r-run")
+        assert "AIC: 11.545" in output(page, "Fisher Scoring")
+    finally:
+        context.close()
+
+
 def test_live_r_from_a_file_says_it_needs_serve(page):
     page.evaluate("(() => { const s = document.getElementById('learning-xor-function-with-glm'); const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); })()")
     page.click(f"{GLM} .live-r[data-label=xor-glm] .live-r-run")

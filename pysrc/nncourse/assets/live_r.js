@@ -38,6 +38,7 @@
         await webR.init();
         return webR;
       })();
+      state.starting.catch(() => (state.starting = null)); // a failed start is tried again at the next Run
     }
     return state.starting;
   }
@@ -46,7 +47,7 @@
     const shelter = await new webR.Shelter();
     try {
       const result = await shelter.captureR(code, { env, withAutoprint: true, captureStreams: true, captureConditions: false });
-      return result.output.map((line) => (line.type === "stderr" ? line.data : line.data)).join("\n");
+      return result.output.map((line) => line.data).join("\n"); // stdout and stderr, in R's order
     } finally {
       shelter.purge();
     }
@@ -59,20 +60,24 @@
       say("Live R needs a web server: run `nncourse serve` and open the address it prints.\n(webR, R in the browser, cannot start from a file.)");
       return;
     }
-    const webR = await startR(say);
-    say("Running ...");
-    const script = listing.dataset.script;
-    if (!state.envs[script]) state.envs[script] = await new webR.REnvironment({});
-    const env = state.envs[script];
-    state.done[script] = state.done[script] || new Set();
-    // the sections before this one, in page order, once each (the deck runs them in order too)
-    for (const earlier of document.querySelectorAll(`.live-r[data-script="${script}"]`)) {
-      if (earlier.dataset.label === listing.dataset.label) break;
-      if (state.done[script].has(earlier.dataset.label)) continue;
-      await capture(webR, codeOf(earlier), env);
-      state.done[script].add(earlier.dataset.label);
-    }
-    try {
+    try { // a failure of webR itself (its start, a lost worker) is said in the panel too
+      const webR = await startR(say);
+      say("Running ...");
+      const script = listing.dataset.script;
+      if (!state.envs[script]) state.envs[script] = await new webR.REnvironment({});
+      const env = state.envs[script];
+      state.done[script] = state.done[script] || new Set();
+      // the sections before this one, in page order, once each (the deck runs them in order too)
+      for (const earlier of document.querySelectorAll(`.live-r[data-script="${script}"]`)) {
+        if (earlier.dataset.label === listing.dataset.label) break;
+        if (state.done[script].has(earlier.dataset.label)) continue;
+        const printed = await capture(webR, codeOf(earlier), env); // R's errors are printed, not thrown
+        if (/^Error\b/m.test(printed)) {
+          say(`The earlier section "${earlier.dataset.label}" failed, so this one did not run:\n${printed}`);
+          return;
+        }
+        state.done[script].add(earlier.dataset.label);
+      }
       say(await capture(webR, codeOf(listing), env) || "(R printed nothing)");
       state.done[script].add(listing.dataset.label);
     } catch (error) {
