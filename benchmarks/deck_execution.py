@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nncourse import render
+from nncourse.deck import render
 
 GOAL = 15.0
 

@@ -14,7 +14,7 @@ import timeit
 
 import numpy as np
 
-from nncourse.linear import mse_gradient
+from nncourse.algorithms.linear import mse_gradient
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import time
 import timeit
 
-from nncourse import data, rbridge
+from nncourse.algorithms import data
+from nncourse.r import bridge as rbridge
 
 
 def main() -> None:

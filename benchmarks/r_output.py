@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from nncourse import rbridge
+from nncourse.r import bridge as rbridge
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 
-from nncourse import lecture, report
+from nncourse.repro import computed as lecture
+from nncourse.repro import report
 
 
 def main() -> None:

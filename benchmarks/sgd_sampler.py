@@ -17,8 +17,8 @@ import timeit
 
 import numpy as np
 
-from nncourse import minibatch
-from nncourse.linear import mse_gradient
+from nncourse.algorithms import minibatch
+from nncourse.algorithms.linear import mse_gradient
 
 BATCH = 20
 

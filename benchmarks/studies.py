@@ -27,7 +27,10 @@ import tracemalloc
 
 import numpy as np
 
-from nncourse import data, lecture, mlp, studies
+from nncourse.algorithms import data
+from nncourse.repro import computed as lecture
+from nncourse.algorithms import mlp
+from nncourse.algorithms import studies
 
 EPOCHS = 1000
 

@@ -1,7 +1,7 @@
 # Values out of R as JSON text, exactly: how the webR engine (R 4.6 in Node.js) hands R's
 # results to Python; the rpy2 engine converts in memory instead. Doubles travel as C99
 # hexadecimal (sprintf("%a")), so no digit is lost; NA, NaN and infinities by name.
-# Values into R come the other way as R source text (nncourse.rvalues writes it).
+# Values into R come the other way as R source text (nncourse.r.values writes it).
 #
 #   NULL         {"kind": "null"}
 #   data.frame   {"kind": "frame", "names": [...], "columns": [vector, ...]}

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nncourse import data, ledger
+from nncourse.algorithms import data
+from nncourse.repro import ledger
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +37,7 @@ def lecture_text():
 @pytest.fixture(scope="session")
 def r():
     """The R session (rsrc/ sourced); skipped with the reason where R is missing, failed in CI."""
-    from nncourse import rbridge
+    from nncourse.r import bridge as rbridge
 
     try:
         return rbridge.session()
@@ -47,7 +48,7 @@ def r():
 @pytest.fixture(scope="session")
 def webr():
     """R 4.6.0 in webR (Node.js); skipped with the reason where missing, failed in CI."""
-    from nncourse import rbridge
+    from nncourse.r import bridge as rbridge
 
     try:
         return rbridge.session("webr")
@@ -64,14 +65,14 @@ def r_lecture_chunks(r):
 @pytest.fixture(scope="session")
 def built_in_deck(r, tmp_path_factory):
     """The week's deck rendered once by the built-in path (its R sections need R)."""
-    from nncourse import render
+    from nncourse.deck import render
 
     return render.render("revealjs", tmp_path_factory.mktemp("deck"), use_quarto=False).path
 
 
 def chromium_or_skip() -> str:
     """The system Chromium the slide checks drive; skipped with the reason outside CI."""
-    from nncourse import slidecheck
+    from nncourse.deck import slidecheck
 
     try:
         import playwright  # noqa: F401

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nncourse.activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
+from nncourse.algorithms.activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
 
 
 def test_step_fires_at_the_threshold():

@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nncourse import activations, data, ledger, linear, minibatch, mlp, perceptron, studies
-from nncourse.logistic import fit_logistic
+from nncourse.algorithms import activations
+from nncourse.algorithms import data
+from nncourse.repro import ledger
+from nncourse.algorithms import linear
+from nncourse.algorithms import minibatch
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.algorithms import studies
+from nncourse.algorithms.logistic import fit_logistic
 
 X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y_AND = np.array([0.0, 0.0, 0.0, 1.0])

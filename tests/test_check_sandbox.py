@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from nncourse import tutorial
+from nncourse.course import tutorial
 
 BUDGET = 2.0
 

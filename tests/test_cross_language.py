@@ -14,8 +14,13 @@ import pytest
 
 from conftest import unavailable
 
-from nncourse import data, linear, minibatch, mlp, perceptron, rbridge
-from nncourse.logistic import fit_logistic
+from nncourse.algorithms import data
+from nncourse.algorithms import linear
+from nncourse.algorithms import minibatch
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.r import bridge as rbridge
+from nncourse.algorithms.logistic import fit_logistic
 
 pytestmark = pytest.mark.r
 

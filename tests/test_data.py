@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from nncourse import data
+from nncourse.algorithms import data
 
 
 def test_and_and_xor_frames_are_the_r_data_frames():

@@ -9,7 +9,11 @@ import shutil
 import numpy as np
 import pytest
 
-from nncourse import deck, lecture, ledger, rbridge, render
+from nncourse.deck import slide as deck
+from nncourse.repro import computed as lecture
+from nncourse.repro import ledger
+from nncourse.r import bridge as rbridge
+from nncourse.deck import render
 
 pytestmark = pytest.mark.r  # the deck runs R through rpy2
 

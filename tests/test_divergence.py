@@ -5,8 +5,12 @@ import warnings
 import numpy as np
 import pytest
 
-from nncourse import data, lecture, linear, mlp, perceptron
-from nncourse.divergence import DivergenceWarning
+from nncourse.algorithms import data
+from nncourse.repro import computed as lecture
+from nncourse.algorithms import linear
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.algorithms.divergence import DivergenceWarning
 
 
 def caught(call):

@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 from conftest import unavailable
 
-from nncourse import data, figures, linear, minibatch
+from nncourse.algorithms import data
+from nncourse.deck import figures
+from nncourse.algorithms import linear
+from nncourse.algorithms import minibatch
 
 DESCENT = Path(figures.__file__).with_name("assets") / "descent.js"
 

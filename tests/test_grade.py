@@ -6,7 +6,8 @@ import csv
 import nbformat
 import pytest
 
-from nncourse import grade, render
+from nncourse.course import grade
+from nncourse.deck import render
 from nncourse.cli import main
 
 SOLUTIONS = render.ROOT / "course" / "week10" / "solutions.qmd"

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from conftest import chromium_or_skip
 
-from nncourse import data, figures, linear
+from nncourse.algorithms import data
+from nncourse.deck import figures
+from nncourse.algorithms import linear
 
 pytestmark = pytest.mark.r  # the deck runs R
 
@@ -107,7 +109,7 @@ GLM = "#learning-xor-function-with-glm"
 
 @pytest.fixture(scope="module")
 def served(built_in_deck):
-    from nncourse import serve
+    from nncourse.deck import serve
 
     httpd, url = serve.serve_in_background(built_in_deck)
     yield httpd, url

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nncourse import ledger
+from nncourse.repro import ledger
 
 def test_ledger_covers_every_printed_block_of_the_lecture(lecture_ledger, lecture_text):
     # Every printed NumPy array in the lecture is an entry's printed text, and no entry invents one.

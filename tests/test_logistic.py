@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from results import results_glm
 
-from nncourse import data, lecture, ledger
-from nncourse.logistic import FITTED_0_OR_1, GlmWarning, fit_logistic
+from nncourse.algorithms import data
+from nncourse.repro import computed as lecture
+from nncourse.repro import ledger
+from nncourse.algorithms.logistic import FITTED_0_OR_1, GlmWarning, fit_logistic
 
 # Tolerances, per quantity, and why.
 RTOL = 1e-10  # the project's bar for Python against R

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nncourse import minibatch
+from nncourse.algorithms import minibatch
 
 
 def test_erratum_legacy_choice_consumes_a_full_permutation():

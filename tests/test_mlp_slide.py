@@ -8,7 +8,9 @@ print every array of the slide at printed precision.
 import numpy as np
 import pytest
 
-from nncourse import ledger, lecture, mlp
+from nncourse.repro import ledger
+from nncourse.repro import computed as lecture
+from nncourse.algorithms import mlp
 
 
 @pytest.fixture(scope="module")

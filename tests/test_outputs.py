@@ -4,12 +4,13 @@ import os
 
 import pytest
 
-from nncourse import outputs, tutorial
+from nncourse import safe_write as outputs
+from nncourse.course import tutorial
 from nncourse.cli import main
-from nncourse.outputs import OutputError, check_target
+from nncourse.safe_write import OutputError, check_target
 
 
-@pytest.mark.parametrize("source", ["pysrc/nncourse/report.schema.json", "README.md", "rsrc/evaluate.R"])
+@pytest.mark.parametrize("source", ["pysrc/nncourse/repro/report.schema.json", "README.md", "rsrc/evaluate.R"])
 def test_report_refuses_a_tracked_source_before_any_work(source, capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["report", "--output", str(outputs.ROOT / source)])

@@ -8,8 +8,14 @@ The lecture drew its minibatches from an unseeded global state (erratum
 import numpy as np
 import pytest
 
-from nncourse import deck, lecture, ledger, linear, mlp, perceptron, report
-from nncourse.activations import relu, sigmoid, step
+from nncourse.deck import slide as deck
+from nncourse.repro import computed as lecture
+from nncourse.repro import ledger
+from nncourse.algorithms import linear
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.repro import report
+from nncourse.algorithms.activations import relu, sigmoid, step
 
 SEEDS = range(report.RUNS)  # the report's study: enough runs that the band is the distribution, trained batched
 

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from conftest import assert_reproduces
 
-from nncourse import lecture, ledger, linear
+from nncourse.repro import computed as lecture
+from nncourse.repro import ledger
+from nncourse.algorithms import linear
 
 
 @pytest.mark.parametrize("entry_id", sorted(lecture.DETERMINISTIC))

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nncourse import rbridge
+from nncourse.r import bridge as rbridge
 
 pytestmark = pytest.mark.r
 
@@ -121,7 +121,7 @@ def test_ctrl_c_stops_r_and_raises_keyboard_interrupt():
     child = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
             import sys
-            from nncourse import rbridge
+            from nncourse.r import bridge as rbridge
             r = rbridge.session()
             print("ready", flush=True)
             try:
@@ -148,7 +148,7 @@ def test_a_broken_r_home_is_one_clear_error(tmp_path):
     env = {**os.environ, "R_HOME": "/nonexistent"}
     done = run_python(
         """
-        from nncourse import rbridge
+        from nncourse.r import bridge as rbridge
         try:
             rbridge.session()
         except rbridge.RUnavailable as exc:
@@ -163,7 +163,7 @@ def test_a_broken_r_home_is_one_clear_error(tmp_path):
 def test_r_dies_with_its_parent_even_while_busy(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
-            from nncourse import rbridge
+            from nncourse.r import bridge as rbridge
             r = rbridge.session()
             print(r._worker._process.pid, flush=True)
             r.evaluate("repeat {}", timeout=600)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import ledger, rbridge
+from nncourse.repro import ledger
+from nncourse.r import bridge as rbridge
 
 pytestmark = pytest.mark.r
 

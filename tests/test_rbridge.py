@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nncourse import rbridge
+from nncourse.r import bridge as rbridge
 
 
 @pytest.mark.r

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from nncourse import render
+from nncourse.deck import render
 from nncourse.cli import main
 
 DOC = '''---

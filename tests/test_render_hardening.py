@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from nncourse import render
+from nncourse.deck import render
 from nncourse.cli import main
 
 SLOW = "---\ntitle: t\n---\n\n## Waiting\n\n```{python}\nimport time\nwhile True:\n    time.sleep(1)\n```\n"

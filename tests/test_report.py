@@ -10,7 +10,8 @@ import sys
 import jsonschema
 import pytest
 
-from nncourse import ledger, report
+from nncourse.repro import ledger
+from nncourse.repro import report
 
 RUNS = 20  # enough runs for every row to have a band; the bands' claims are tested elsewhere
 

@@ -10,7 +10,8 @@ import shutil
 import pytest
 from conftest import chromium_or_skip
 
-from nncourse import render, slidecheck
+from nncourse.deck import render
+from nncourse.deck import slidecheck
 from nncourse.cli import main
 
 # One fault per slide, and the problem the check must name for it.

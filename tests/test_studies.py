@@ -8,7 +8,13 @@ per model (and odd ones: 0, huge, repeated), the lecture's own settings, bit for
 import numpy as np
 import pytest
 
-from nncourse import data, lecture, linear, minibatch, mlp, perceptron, studies
+from nncourse.algorithms import data
+from nncourse.repro import computed as lecture
+from nncourse.algorithms import linear
+from nncourse.algorithms import minibatch
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.algorithms import studies
 
 SEEDS = [*range(97), 2**40 + 3, 123456789, 5]  # 100 seeds, one of them twice
 

@@ -11,9 +11,11 @@ import time
 import numpy as np
 import pytest
 
-from nncourse import perceptron, render, tutorial
-from nncourse.activations import relu, sigmoid, step
-from nncourse.render import ROOT
+from nncourse.algorithms import perceptron
+from nncourse.deck import render
+from nncourse.course import tutorial
+from nncourse.algorithms.activations import relu, sigmoid, step
+from nncourse.deck.render import ROOT
 
 SOLUTIONS = ROOT / "course" / "week10" / "solutions.qmd"
 
@@ -150,7 +152,7 @@ def test_exercise_2_mistakes():
 @pytest.mark.r
 def test_exercise_2_r_mistakes(r):
     def lm_predictions(frame, code="p <- unname(fitted(lm(Y ~ X1 + X2, data = d)))"):
-        from nncourse import rbridge
+        from nncourse.r import bridge as rbridge
 
         r = rbridge.session()  # as a student writes it: the check runs it in a process of its own
         env = r.new_env()
@@ -304,7 +306,7 @@ def test_a_block_or_a_stride_is_not_a_random_batch():
 
 
 def test_glms_answer_is_not_gradient_descent():
-    from nncourse.logistic import fit_logistic
+    from nncourse.algorithms.logistic import fit_logistic
 
     verdict = tutorial.check_exercise_7(lambda X, y, lr, epochs: fit_logistic(X, y).coef)
     assert not verdict.passed and "that is a finished fit, not gradient descent" in verdict.message

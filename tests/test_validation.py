@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from nncourse import linear, mlp, perceptron
-from nncourse.logistic import fit_logistic
+from nncourse.algorithms import linear
+from nncourse.algorithms import mlp
+from nncourse.algorithms import perceptron
+from nncourse.algorithms.logistic import fit_logistic
 
 X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y_AND = np.array([0.0, 0.0, 0.0, 1.0])

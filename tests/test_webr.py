@@ -8,7 +8,8 @@ import signal
 import numpy as np
 import pytest
 
-from nncourse import ledger, rbridge
+from nncourse.repro import ledger
+from nncourse.r import bridge as rbridge
 
 pytestmark = pytest.mark.r
 

@@ -16,8 +16,8 @@ def progress_to_stderr(message: str) -> None:
 
 
 def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
-    """``render --check``: every slide of the rendered deck, as :mod:`nncourse.slidecheck` sees it."""
-    from . import slidecheck
+    """``render --check``: every slide of the rendered deck, as :mod:`nncourse.deck.slidecheck` sees it."""
+    from .deck import slidecheck
 
     if to != "revealjs":
         print(f"nncourse render: --check: expected a reveal.js deck (--to revealjs), got --to {to}", file=sys.stderr)
@@ -35,8 +35,8 @@ def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
 
 def grade_class(parser, args) -> int:
     """``grade``: every submission's checks, the CSV, the feedback pages, a summary."""
-    from . import grade
-    from .outputs import OutputError, check_target
+    from .course import grade
+    from .safe_write import OutputError, check_target
 
     for path in args.submissions:
         if not path.is_file() or path.suffix not in grade.SUFFIXES:
@@ -62,7 +62,7 @@ def grade_class(parser, args) -> int:
 
 def serve_deck(deck: Path | None, port: int) -> int:
     """``serve``: the deck over http on 127.0.0.1 until Ctrl-C."""
-    from . import render, serve
+    from .deck import render, serve
 
     deck = deck or render.rendered_path()
     try:
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "render":
-        from . import render
+        from .deck import render
 
         document = args.document or render.SLIDES / render.DECK
         to = args.to or ("revealjs" if document.resolve() == (render.SLIDES / render.DECK).resolve() else "html")
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve_deck(args.deck, args.port)
     if args.command == "tutorial":
-        from . import tutorial
+        from .course import tutorial
 
         if args.folder.exists() and not args.folder.is_dir():
             parser.error(f"folder: expected a folder to put the tutorial in, got the file {args.folder}")
@@ -149,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{what:>7}  {path}" + ("  (already there: your work is kept)" if what == "kept" else ""))
         print(f"Open {args.folder / 'tutorial.ipynb'} in Jupyter, or render {args.folder / 'tutorial.qmd'} with Quarto.")
         return 0
-    from . import report
+    from .repro import report
 
-    from . import studies
-    from .outputs import OutputError, check_target
+    from .algorithms import studies
+    from .safe_write import OutputError, check_target
 
     runs = report.RUNS if args.runs is None else args.runs
     if runs < 2:

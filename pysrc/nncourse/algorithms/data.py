@@ -1,0 +1,43 @@
+"""The lecture's data sets, built exactly as the slides build them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..validation import positive_int
+
+_INPUTS = {"X1": [0.0, 0.0, 1.0, 1.0], "X2": [0.0, 1.0, 0.0, 1.0]}
+
+
+def and_data() -> pd.DataFrame:
+    """Boolean AND as the R ``data.frame`` of slide "Example: Learning AND"."""
+    return pd.DataFrame({**_INPUTS, "Y": [0.0, 0.0, 0.0, 1.0]})
+
+
+def xor_data() -> pd.DataFrame:
+    """Exclusive OR as the R ``data.frame`` of slide "Learning XOR Function"."""
+    return pd.DataFrame({**_INPUTS, "Y": [0.0, 1.0, 1.0, 0.0]})
+
+
+def features(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Split an AND/XOR frame into the NumPy ``X`` (n x 2) and ``y`` the Python slides use."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data: expected a pandas DataFrame with columns X1, X2, Y, got {type(data).__name__}")
+    missing = {"X1", "X2", "Y"} - set(data.columns)
+    if missing:
+        raise ValueError(f"data: expected columns X1, X2, Y, missing {sorted(missing)}")
+    return data[["X1", "X2"]].to_numpy(dtype=float), data["Y"].to_numpy(dtype=float)
+
+
+def regression_data(seed: int = 123, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """The simulated regression of slide "Example: OLS".
+
+    ``X`` is n x 2 standard normal and ``y = 1.5 X1 - 2 X2 + noise``, drawn from
+    ``np.random.default_rng(seed)`` in the slide's order (X first, then the noise).
+    """
+    n = positive_int("n", n)
+    rng = np.random.default_rng(seed=seed)
+    X = rng.normal(size=(n, 2))
+    y = 1.5 * X[:, 0] - 2.0 * X[:, 1] + rng.normal(size=n)
+    return X, y

@@ -1,0 +1,99 @@
+"""Linear regression three ways: slides "Example: OLS", "Regression with Gradient
+Descent" and "Regression with SGD".
+
+All three minimise the mean squared error ``L(beta) = mean((y - X beta)^2)`` with
+no intercept, as the slides do (the simulated data have none).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import minibatch
+from .divergence import Watch
+from ..validation import as_matrix, as_vector, flag, positive_float, positive_int
+
+
+def ols(X, y, *, intercept: bool = False) -> np.ndarray:
+    """OLS by the normal equations, ``np.linalg.inv(X.T @ X) @ X.T @ y`` (slide "Example: OLS").
+
+    The slide's formula as written, so its digits are the slide's. With
+    ``intercept=True`` a column of ones is put first, as R's ``lm`` does, and the
+    intercept is returned first.
+    """
+    X, y = _design(X, y)
+    if flag("intercept", intercept):
+        X = np.column_stack([np.ones(len(y)), X])
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise ValueError(f"X: expected full column rank {X.shape[1]} for the normal equations, got a rank-deficient design")
+    try:
+        return np.linalg.inv(X.T @ X) @ X.T @ y
+    except np.linalg.LinAlgError:
+        raise ValueError(f"X: expected X.T @ X to be invertible, got a numerically singular design (condition number {np.linalg.cond(X):.3g})") from None
+
+
+def mse_gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
+    """Gradient of the MSE, ``-2 X^T (y - X beta) / N`` (slide "Regression with Gradient Descent").
+
+    Bracketed as ``-2 * (X.T @ residuals)``: the slide's ``-2 * X.T @ residuals`` first
+    scales all of X (a copy of the data); scaling by 2 is exact, so both give the same bits.
+    """
+    residuals = y - X @ betas
+    return -2 * (X.T @ residuals) / len(y)
+
+
+def mse(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> float:
+    """The loss of slide "Regression with Gradient Descent", ``mean((y - X beta)^2)``."""
+    return float(np.mean((y - X @ betas) ** 2))
+
+
+def gradient_descent(X, y, *, lr: float = 0.01, epochs: int = 1000, init=None) -> np.ndarray:
+    """Full-batch gradient descent on the MSE (slide "Regression with Gradient Descent").
+
+    Starts from ``init`` (zeros, as the slide) and takes ``epochs`` steps of size ``lr``.
+    """
+    X, y = _design(X, y)
+    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    betas = _initial(init, X.shape[1])
+    watch = Watch("gradient descent", lr, start_loss=mse(X, y, betas))
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for epoch in range(1, epochs + 1):
+            betas = betas - lr * mse_gradient(X, y, betas)
+            if watch.due(epoch, last=epoch == epochs):
+                watch.look(epoch, [betas], loss=mse(X, y, betas))
+        watch.ended(epochs, mse(X, y, betas))
+    return betas
+
+
+def sgd(X, y, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20, rng=None, init=None) -> np.ndarray:
+    """Minibatch stochastic gradient descent on the MSE (slide "Regression with SGD").
+
+    Each step draws ``batch_size`` rows without replacement and steps against
+    their gradient. ``rng`` picks the sampler (:mod:`nncourse.algorithms.minibatch`): a
+    ``Generator`` or seed costs O(batch_size) per step; a ``RandomState`` replays
+    the slide's ``np.random.choice`` draw for draw.
+    """
+    X, y = _design(X, y)
+    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=False)
+    rng = minibatch.as_rng(rng)
+    betas = _initial(init, X.shape[1])
+    watch = Watch("SGD", lr, start_loss=mse(X, y, betas))
+    with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
+        for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=False), 1):
+            betas = betas - lr * mse_gradient(X[indices], y[indices], betas)
+            if watch.due(step, last=step == epochs):  # the batch's loss: a step stays O(batch size)
+                watch.look(step, [betas], loss=mse(X[indices], y[indices], betas))
+        watch.ended(epochs, mse(X, y, betas))
+    return betas
+
+
+def _design(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X = as_matrix("X", X)
+    return X, as_vector("y", y, length=X.shape[0])
+
+
+def _initial(init, p: int) -> np.ndarray:
+    if init is None:
+        return np.zeros(p)
+    return as_vector("init", init, length=p, length_of="one per column of X").copy()

@@ -1,0 +1,117 @@
+"""Drawing the minibatch of slides "Regression with SGD", "Back to Boolean AND" and "MLP for XOR".
+
+The lecture draws each batch with the global ``np.random.choice(len(y),
+size=batch_size, replace=...)``. Without replacement, that legacy sampler permutes
+all N rows to keep ``batch_size`` of them: O(N) per step, against the slide's own
+claim that an SGD step costs O(N'). Ours costs O(batch_size) whatever N
+(``benchmarks/sgd_sampler.py`` measures both).
+
+``rng`` chooses the sampler:
+
+- a :class:`numpy.random.Generator` (or an ``int`` seed, or ``None`` for fresh
+  entropy): ours. Every row number costs exactly one double of ``rng.random``:
+  ``floor(u * n)`` with replacement; Floyd's algorithm without (the k-th of the
+  batch is ``floor(u * (j + 1))`` for ``j = n - batch_size + k``, or ``j`` itself
+  if that row is already in the batch), a uniformly random subset. So a run's
+  batches are the same whether its steps are drawn one at a time or a thousand at
+  once, which is what lets :mod:`nncourse.algorithms.studies` train thousands of seeded runs
+  side by side and get, for each, exactly the batches it gets alone.
+- a :class:`numpy.random.RandomState`: the lecture's legacy sampler, draw for draw.
+  ``np.random.RandomState(s)`` replays ``np.random.seed(s)`` followed by the
+  slide's code exactly.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..validation import fits_in_memory, flag, positive_int
+
+def as_rng(rng) -> np.random.Generator | np.random.RandomState:
+    """Return the random source named by ``rng`` (see the module docstring)."""
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng: expected a non-negative int seed, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng: expected a numpy Generator, a RandomState (lecture replay), an int seed or None, "
+        f"got {type(rng).__name__}"
+    )
+
+
+def batch_size_for(n: int, batch_size, *, replace: bool) -> int:
+    """Validate ``batch_size`` against ``n`` rows: without replacement it cannot exceed ``n``."""
+    batch_size = positive_int("batch_size", batch_size)
+    if not replace and batch_size > n:
+        raise ValueError(
+            f"batch_size: expected at most {n} (the number of rows) when sampling without "
+            f"replacement, got {batch_size}"
+        )
+    return batch_size
+
+
+def draw_batch(rng, n: int, batch_size: int, *, replace: bool) -> np.ndarray:
+    """Indices of one minibatch: ``batch_size`` rows out of ``n``, as the slides draw them."""
+    return draw_steps(rng, n, batch_size, 1, replace=replace)[0]
+
+
+def draw_steps(rng, n: int, batch_size: int, steps: int, *, replace: bool) -> np.ndarray:
+    """The minibatches of ``steps`` consecutive steps, one row each: shape ``(steps, batch_size)``."""
+    n, steps = positive_int("n", n), positive_int("steps", steps)
+    batch_size = batch_size_for(n, batch_size, replace=flag("replace", replace))
+    fits_in_memory("batch_size", steps * batch_size, 16)
+    rng = as_rng(rng)
+    if isinstance(rng, np.random.RandomState):
+        return np.array([rng.choice(n, size=batch_size, replace=replace) for _ in range(steps)]).reshape(steps, batch_size)
+    return rows_from_uniforms(rng.random((steps, batch_size)), n, replace=replace)
+
+
+def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
+    """Row numbers from uniform doubles, one per row drawn; the last axis of ``u`` is a batch.
+    Returned in the smallest signed integer type that holds ``n`` (any integer indexes).
+
+    Any leading axes (steps, runs) are batches of their own: each row of ``u`` gives the
+    batch a single draw would give from the same doubles."""
+    small = np.min_scalar_type(-n)
+    if replace:
+        return np.minimum((u * n).astype(small), n - 1)
+    batch_size = u.shape[-1]
+    if u.size <= SCALAR_FLOYD:  # one batch or a few: plain Python beats ~20 NumPy calls, same numbers
+        rows = [_floyd_row(row, n) for row in u.reshape(-1, batch_size).tolist()]
+        return np.array(rows, dtype=small).reshape(u.shape)
+    draws = np.ascontiguousarray(np.moveaxis(u, -1, 0))  # the batch axis first: one slab per draw
+    rows = np.empty(draws.shape, dtype=small)  # int16 up to 32767 rows: a quarter of intp's memory traffic
+    taken, same = np.empty(draws.shape[1:], dtype=bool), np.empty(draws.shape[1:], dtype=bool)
+    for k in range(batch_size):  # Floyd: O(batch_size) per batch, whatever n
+        j = n - batch_size + k
+        pick = np.minimum((draws[k] * (j + 1)).astype(small), j)
+        taken[...] = False
+        for earlier in rows[:k]:
+            np.logical_or(taken, np.equal(earlier, pick, out=same), out=taken)
+        rows[k] = np.where(taken, j, pick)
+    return np.moveaxis(rows, 0, -1)
+
+
+SCALAR_FLOYD = 256  # up to this many doubles, Floyd's loop runs in plain Python
+
+
+def _floyd_row(doubles: list[float], n: int) -> list[int]:
+    """Floyd's algorithm on one batch's doubles: the vectorised loop's arithmetic, one value at a time."""
+    batch_size, rows = len(doubles), []
+    for k, u in enumerate(doubles):
+        j = n - batch_size + k
+        pick = min(int(u * (j + 1)), j)
+        rows.append(j if pick in rows else pick)
+    return rows
+
+
+def batches(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
+    """Each step's minibatch in turn (the loop of a single run), drawn ``chunk`` steps at a time."""
+    for start in range(0, steps, chunk):
+        yield from draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace)

@@ -1,0 +1,175 @@
+"""Seeded studies: the lecture's three stochastic trainings run for many seeds at once.
+
+The lecture printed SGD's betas, the AND perceptron's params and the MLP's outputs from
+unseeded runs, so the report places them among thousands of seeded runs. Trained one
+seed after another, each step is a handful of NumPy calls on arrays of 10 or 20 rows:
+the time goes to call overhead, not arithmetic. Here K runs train side by side, one
+array axis per run, so one Python step advances all of them.
+
+Run ``k`` of a batch is ``seeds[k]`` trained alone: its minibatches come from its own
+``default_rng(seeds[k])``, drawn as the single run draws them (each row number one
+double, :func:`nncourse.algorithms.minibatch.rows_from_uniforms`, so drawing many steps at once
+changes nothing), and its updates are the single run's formulas with a run axis in
+front. The single-run functions (:func:`nncourse.algorithms.linear.sgd`,
+:func:`nncourse.algorithms.perceptron.train_perceptron`, :func:`nncourse.algorithms.mlp.train_mlp`) stay the
+slides' code line for line; ``tests/test_studies.py`` holds the two to each other for
+hundreds of seeds: bit for bit for SGD and the perceptron, to 1e-12 for the MLP, whose
+sums over a batch NumPy may add in another order when a run axis is in front.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+
+import numpy as np
+
+from . import minibatch, mlp
+from ..validation import as_matrix, as_vector, check_binary, positive_float, positive_int
+from .activations import relu, relu_derivative, sigmoid, step
+
+# Minibatch rows drawn per chunk, over all runs: bounds the memory of the index arrays
+# (2**21 rows of uniform doubles and row numbers, 32 MiB) whatever K and the epochs.
+CHUNK_ROWS = 2**21
+# Seeds trained together at most (a study of more goes block by block: its memory is the
+# block's, some 45 MB, plus the results); and what one run's results keep (33 numbers).
+BLOCK = 10_000
+RESULT_BYTES = 8 * 40
+
+
+def most_runs() -> int:
+    """How many seeded runs a study may have here: their results in half the free memory."""
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        free = 2**31
+    return max(2, free // 2 // RESULT_BYTES)
+
+
+def as_seeds(seeds) -> np.ndarray:
+    """Seeds as a 1-D array of non-negative ints (what ``default_rng`` takes), or a clear error."""
+    if isinstance(seeds, (str, bytes)) or not np.iterable(seeds):
+        raise TypeError(f"seeds: expected a sequence of non-negative integers, got {type(seeds).__name__}")
+    seeds = list(seeds)
+    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0]
+    if bad or not seeds:
+        raise ValueError(f"seeds: expected at least one non-negative integer, got {bad[:3] if bad else 'none'}")
+    return np.array(seeds, dtype=np.int64)
+
+
+def batches_of_runs(seeds, n: int, batch_size: int, steps: int, *, replace: bool):
+    """Each step's minibatches for all runs, shape ``(K, batch_size)``: row ``k`` is what
+    ``default_rng(seeds[k])`` gives a single run at that step."""
+    rngs = [np.random.default_rng(int(seed)) for seed in seeds]
+    chunk = max(1, min(steps, CHUNK_ROWS // (len(rngs) * batch_size)))
+    for start in range(0, steps, chunk):
+        size = min(chunk, steps - start)
+        uniforms = np.empty((len(rngs), size, batch_size))
+        for rng, block in zip(rngs, uniforms):
+            rng.random(out=block)  # the doubles a single run draws for these steps
+        rows = minibatch.rows_from_uniforms(uniforms, n, replace=replace)
+        yield from rows.transpose(1, 0, 2)
+
+
+def sum_rows(a: np.ndarray) -> np.ndarray:
+    """``a`` summed over its batch axis (axis 1), row after row: the order in which a single
+    run's ``np.sum(delta, axis=0)`` adds them, so the same bits, at a quarter of the time."""
+    total = a[:, 0].copy()
+    for row in range(1, a.shape[1]):
+        total += a[:, row]
+    return total
+
+
+def sgd_runs(X, y, seeds, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20) -> np.ndarray:
+    """:func:`nncourse.algorithms.linear.sgd` from zeros for each seed (slide "Regression with SGD"):
+    the betas of run ``k`` in row ``k``."""
+    X = as_matrix("X", X)
+    y = as_vector("y", y, length=X.shape[0])
+    seeds = as_seeds(seeds)
+    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=False)
+    betas = np.zeros((len(seeds), X.shape[1]))
+    for indices in batches_of_runs(seeds, len(y), batch_size, epochs, replace=False):
+        betas = sgd_step(betas, X.take(indices, axis=0), y.take(indices), lr)
+    return betas
+
+
+def sgd_step(betas: np.ndarray, X_batch: np.ndarray, y_batch: np.ndarray, lr: float) -> np.ndarray:
+    """One step of every run: ``betas`` (K, p), ``X_batch`` (K, b, p), ``y_batch`` (K, b)."""
+    residuals = y_batch - (X_batch @ betas[:, :, None])[:, :, 0]
+    gradient = -2 * (X_batch.transpose(0, 2, 1) @ residuals[:, :, None])[:, :, 0] / X_batch.shape[1]
+    return betas - lr * gradient
+
+
+def perceptron_runs(X, y, seeds, *, lr: float = 0.1, epochs: int = 1000, batch_size: int = 10) -> np.ndarray:
+    """:func:`nncourse.algorithms.perceptron.train_perceptron` for each seed (slide "Back to Boolean AND"):
+    the params ``(w..., b)`` of run ``k`` in row ``k``."""
+    X = as_matrix("X", X)
+    y = check_binary("y", as_vector("y", y, length=X.shape[0]))
+    seeds = as_seeds(seeds)
+    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
+    params = np.zeros((len(seeds), X.shape[1] + 1))
+    for indices in batches_of_runs(seeds, len(y), batch_size, epochs, replace=True):
+        params = perceptron_step(params, X.take(indices, axis=0), y.take(indices), lr)
+    return params
+
+
+def perceptron_step(params: np.ndarray, X_batch: np.ndarray, y_batch: np.ndarray, lr: float) -> np.ndarray:
+    """One step of every run: ``params`` (K, p + 1), weights then bias; updated in place."""
+    batch_size, p = X_batch.shape[1], X_batch.shape[2]
+    z = (X_batch @ params[:, :p, None])[:, :, 0] + params[:, p, None]  # linear step
+    residuals = y_batch - step(z)  # perceptron error (0 or +-1)
+    gradient_w = (-2 * X_batch.transpose(0, 2, 1) @ residuals[:, :, None])[:, :, 0] / batch_size
+    gradient_b = -2 * np.sum(residuals, axis=1) / batch_size
+    params[:, :p] = params[:, :p] - lr * gradient_w
+    params[:, p] = params[:, p] - lr * gradient_b
+    return params
+
+
+def mlp_runs(X, y, seeds, *, lr: float = 0.1, epochs: int = 1000, batch_size: int = 10, init: mlp.MLPWeights | None = None) -> mlp.MLPWeights:
+    """:func:`nncourse.algorithms.mlp.train_mlp` for each seed (slide "MLP for XOR"), all from ``init``
+    (the slide's ``default_rng(1)`` start by default): weights with the run first,
+    ``W1`` of shape ``(K, inputs, hidden)``, ``b1`` and ``w2`` ``(K, hidden)``, ``b2`` ``(K,)``."""
+    X = as_matrix("X", X)
+    y = check_binary("y", as_vector("y", y, length=X.shape[0]))
+    seeds = as_seeds(seeds)
+    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
+    start = mlp.init_weights(inputs=X.shape[1]) if init is None else mlp.check_weights(init)
+    K = len(seeds)
+    weights = mlp.MLPWeights(*(np.repeat(np.asarray(w, dtype=float)[None], K, axis=0) for w in start))
+    for indices in batches_of_runs(seeds, len(y), batch_size, epochs, replace=True):
+        weights = mlp_step(weights, X.take(indices, axis=0), y.take(indices), lr)
+    return weights
+
+
+def mlp_step(weights: mlp.MLPWeights, X_batch: np.ndarray, y_batch: np.ndarray, lr: float) -> mlp.MLPWeights:
+    """One step of every run (:func:`nncourse.algorithms.mlp.sgd_step` with the run first); in place."""
+    W1, b1, w2, b2 = weights
+    batch_size = X_batch.shape[1]
+    z1 = X_batch @ W1 + b1[:, None, :]  # hidden pre-activation (K, b, hidden)
+    h = relu(z1)  # hidden layer (ReLU)
+    y_pred = sigmoid((h @ w2[:, :, None])[:, :, 0] + b2[:, None])  # output (sigmoid)
+    residuals = y_batch - y_pred
+    sig_d = y_pred * (1 - y_pred)  # sigmoid derivative
+    error = residuals * sig_d
+    delta = error[:, :, None] * w2[:, None, :] * relu_derivative(z1)  # backpropagation
+    gradient_w1 = -2 * X_batch.transpose(0, 2, 1) @ delta / batch_size
+    gradient_b1 = -2 * sum_rows(delta) / batch_size
+    gradient_w2 = (-2 * h.transpose(0, 2, 1) @ error[:, :, None])[:, :, 0] / batch_size
+    gradient_b2 = -2 * np.sum(error, axis=1) / batch_size
+    W1 -= lr * gradient_w1
+    b1 -= lr * gradient_b1
+    w2 -= lr * gradient_w2
+    b2 -= lr * gradient_b2
+    return mlp.MLPWeights(W1, b1, w2, b2)
+
+
+def mlp_layers(weights: mlp.MLPWeights, X) -> mlp.Layers:
+    """:func:`nncourse.algorithms.mlp.layers` for each run of :func:`mlp_runs`: every stage with the run first."""
+    X = as_matrix("X", X, ncols=weights.W1.shape[1])
+    z1 = X @ weights.W1 + weights.b1[:, None, :]
+    h = relu(z1)
+    z2 = (h @ weights.w2[:, :, None])[:, :, 0] + weights.b2[:, None]
+    return mlp.Layers(z1, h, z2, sigmoid(z2))

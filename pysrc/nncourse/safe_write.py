@@ -1,0 +1,72 @@
+"""Where nncourse may write a file: checked before any work is done.
+
+Never over a source file the repository tracks, never over a file nncourse did not
+make (unless ``--force``), never through a symbolic link, and never into a place it
+cannot write: each refusal names the option, the path and what to do instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .paths import ROOT
+
+
+# What the first 4 KB of a file nncourse made holds, by command.
+MADE_BY = {
+    "render": re.compile(r'<meta name="generator" content="(?:pandoc|quarto)'),
+    "grade": re.compile(r"^submission,exercise_1,"),
+    "report": re.compile(r"which lecture outputs reproduce on this machine|\"lecture\": \"Week 10: Neural Networks|<title>nncourse: Week 10 reproducibility report</title>"),
+}
+
+
+class OutputError(ValueError):
+    """nncourse will not write there; the message says why and what to do."""
+
+
+def tracked_source(path: Path) -> bool:
+    """Whether ``path`` is a file the repository tracks (git's view; False outside it)."""
+    try:
+        path.relative_to(ROOT)
+    except ValueError:
+        return False
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--error-unmatch", str(path)], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def check_target(path, *, argument: str, command: str, force: bool = False) -> Path:
+    """The absolute path nncourse may write to for ``command``, or :class:`OutputError`."""
+    path = Path(path).expanduser()
+    absolute = Path(os.path.abspath(path))
+    if absolute.is_symlink():
+        raise OutputError(f"{argument}: {path} is a symbolic link; nncourse does not write through links (give the real path)")
+    if absolute.is_dir():
+        raise OutputError(f"{argument}: {path} is a folder; expected the path of a file")
+    if tracked_source(absolute) and not force:
+        raise OutputError(f"{argument}: {path} is a source file of the repository; write somewhere else (or add --force)")
+    if absolute.exists() and not force:
+        with open(absolute, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+        if not MADE_BY[command].search(head):
+            raise OutputError(f"{argument}: {path} exists and was not written by nncourse {command}; write somewhere else (or add --force to replace it)")
+    ancestor = absolute.parent
+    while not ancestor.exists():  # nothing is created before the work is done
+        ancestor = ancestor.parent
+    try:  # as root, os.access says yes to everything: try it, with a probe file that is removed
+        if not ancestor.is_dir():
+            raise NotADirectoryError(f"{ancestor} is a file")
+        with tempfile.NamedTemporaryFile(dir=ancestor, prefix=".nncourse-probe-"):
+            pass
+        if absolute.exists():
+            with open(absolute, "ab"):
+                pass
+    except OSError as exc:
+        raise OutputError(f"{argument}: cannot write {path}: {exc.strerror or exc}") from None
+    return absolute
