@@ -9,9 +9,10 @@ import pytest
 from nncourse.course import grade
 from nncourse.deck import render
 from nncourse.cli import main
+from nncourse.paths import CHECKOUT
 
-SOLUTIONS = render.ROOT / "course" / "week10" / "solutions.qmd"
-TUTORIAL = render.ROOT / "course" / "week10" / "tutorial.qmd"
+SOLUTIONS = CHECKOUT / "course" / "week10" / "solutions.qmd"
+TUTORIAL = CHECKOUT / "course" / "week10" / "tutorial.qmd"
 
 # (name, source, edits: (text in the solutions, what replaces it)), and the marks expected.
 CLASS = {

@@ -4,19 +4,19 @@ import os
 
 import pytest
 
-from nncourse import safe_write as outputs
 from nncourse.course import tutorial
 from nncourse.cli import main
+from nncourse.paths import CHECKOUT
 from nncourse.safe_write import OutputError, check_target
 
 
 @pytest.mark.parametrize("source", ["pysrc/nncourse/repro/report.schema.json", "README.md", "rsrc/evaluate.R"])
 def test_report_refuses_a_tracked_source_before_any_work(source, capsys):
     with pytest.raises(SystemExit) as stopped:
-        main(["report", "--output", str(outputs.ROOT / source)])
+        main(["report", "--output", str(CHECKOUT / source)])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert f"--output: {outputs.ROOT / source} is a source file of the repository; write somewhere else (or add --force)" in err
+    assert f"--output: {CHECKOUT / source} is a source file of the repository; write somewhere else (or add --force)" in err
     assert "seeded runs" not in err  # refused before the study started
 
 

@@ -15,7 +15,7 @@ from nncourse.algorithms import perceptron
 from nncourse.deck import render
 from nncourse.course import tutorial
 from nncourse.algorithms.activations import relu, sigmoid, step
-from nncourse.deck.render import ROOT
+from nncourse.paths import CHECKOUT as ROOT
 
 SOLUTIONS = ROOT / "course" / "week10" / "solutions.qmd"
 

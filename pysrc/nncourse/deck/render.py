@@ -23,10 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..paths import NODE_MODULES, ROOT, SLIDES
-
-DECK = "week10-neural-networks.qmd"
-REVEALJS = NODE_MODULES / "reveal.js"
+from .. import paths
 FORMATS = ("revealjs", "html")
 OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
 FENCE = re.compile(r"^```\{python\}\s*$")
@@ -154,9 +151,10 @@ KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_fo
 CELL_TIMEOUT = 120.0  # seconds a chunk may run before the render stops it
 
 
-def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
-    """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
-    the document's folder. Cells come back with their outputs (nbformat dicts).
+def execute(path: Path | None = None, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
+    """Execute every ``eval``-ed chunk of a ``.qmd`` (the project's deck by default) in one
+    Jupyter kernel, in order, from the document's folder. Cells come back with their outputs
+    (nbformat dicts).
 
     A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
     (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
@@ -167,6 +165,7 @@ def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = 
     from nbclient import NotebookClient
 
     progress = progress or (lambda message: None)
+    path = Path(path) if path is not None else paths.project().deck
     front, cells = read_document(path)
     defaults = {**_project_options(path.parent).get("execute", {}), **front.get("execute", {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]
@@ -303,8 +302,8 @@ QUARTO_REVEAL_DEFAULTS = {
     "hashOneBasedIndex": False, "fragmentInURL": False, "transition": "none", "backgroundTransition": "none",
 }
 REVEAL_OPTIONS = {*QUARTO_REVEAL_DEFAULTS, "controls", "slideNumber", "progress", "minScale", "maxScale"}
-QUARTO_LOOK = Path(__file__).with_name("assets") / "quarto-look.css"
-LINE_STEPS = Path(__file__).with_name("assets") / "line_steps.js"
+QUARTO_LOOK = paths.ASSETS / "quarto-look.css"
+LINE_STEPS = paths.ASSETS / "line_steps.js"
 
 
 def reveal_config(options: dict) -> dict:
@@ -334,7 +333,7 @@ def _js(key: str, value) -> str:
     return str(value)
 
 
-def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path = SLIDES) -> Path:
+def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path) -> Path:
     """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file, maths typeset
     by MathJax 3 at build time (:mod:`nncourse.deck.mathsvg`)."""
     import pypandoc
@@ -356,11 +355,12 @@ def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_pa
             header.write_text(f"<style>\n{math_css}</style>\n")
             args.append(f"--include-in-header={header}")
         if to == "revealjs":
-            if not (REVEALJS / "dist" / "reveal.js").exists():
-                raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
+            revealjs = paths.node_modules() / "reveal.js"
+            if not (revealjs / "dist" / "reveal.js").exists():
+                raise RenderError(f"reveal.js is not installed at {revealjs}: {paths.setup_hint('npm')}")
             args += [
                 "--slide-level=2",
-                f"--variable=revealjs-url={REVEALJS}",
+                f"--variable=revealjs-url={revealjs}",
                 f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
             ]
             # the title slide as Quarto lays it out: centred, on a deck that is not
@@ -386,11 +386,13 @@ class Rendered:
     engine: str  # "quarto" or "built-in"
 
 
-def rendered_path(document: Path = SLIDES / DECK, output_dir: Path | None = None) -> Path:
-    """Where rendering ``document`` writes: ``<output_dir>/<name>.html``, in ``_output``
-    beside the document by default (Quarto's place for a project's output)."""
-    document = Path(document).resolve()
-    folder = Path(output_dir).resolve() if output_dir else document.parent / "_output"
+def rendered_path(document: Path | None = None, output_dir: Path | None = None) -> Path:
+    """Where rendering ``document`` (the project's deck by default) writes:
+    ``<output_dir>/<name>.html``, by default in :func:`nncourse.paths.output_folder`
+    (``_output`` beside the document, Quarto's place; the current folder's for the
+    package's bundled copy)."""
+    document = Path(document) if document is not None else paths.project().deck
+    folder = Path(output_dir).resolve() if output_dir else paths.output_folder(document)
     return folder / (document.stem + ".html")
 
 
@@ -400,13 +402,13 @@ def render(
     progress=None,
     *,
     use_quarto: bool | None = None,
-    document: Path = SLIDES / DECK,
+    document: Path | None = None,
     cell_timeout: float = CELL_TIMEOUT,
     force: bool = False,
 ) -> Rendered:
-    """Render ``document`` (the deck by default): with ``quarto`` when on PATH (unless
-    ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
-    (default: ``_output`` beside the document).
+    """Render ``document`` (the project's deck by default, :mod:`nncourse.paths`): with
+    ``quarto`` when on PATH (unless ``use_quarto=False``), else by the built-in path. Writes
+    only into ``output_dir`` (default: :func:`rendered_path`'s).
 
     Everything that can be checked is checked before any work: the format, the document
     and its front matter, and that the output file may be written (not a tracked source,
@@ -417,20 +419,24 @@ def render(
     if to not in FORMATS:
         raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
     positive_seconds("cell_timeout", cell_timeout)
-    document = Path(document).resolve()
+    asked = Path(document) if document is not None else paths.project().deck
+    document = asked.resolve()
     if not document.exists():
         raise ValueError(f"document: no such file: {document}")
     if not document.is_file() or document.suffix not in (".qmd", ".ipynb"):
         raise ValueError(f"document: expected a .qmd file or a Jupyter notebook (.ipynb), got {document}")
     read_document(document)  # front matter and YAML, before any work
-    target = check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
+    target = check_target(rendered_path(asked, output_dir), argument="--output", command="render", force=force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
     if use_quarto:
         if quarto is None:
             raise RenderError("quarto: not found on PATH")
-        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            if paths.is_bundled(asked):  # Quarto writes .quarto/ into the document's project: never into the package
+                document = Path(shutil.copytree(document.parent, Path(scratch) / document.parent.name)) / document.name
+            done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
         if done.returncode != 0:
             raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
         return Rendered(target, "quarto")

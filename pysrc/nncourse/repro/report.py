@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..paths import REPORT_SCHEMA
 from . import errata, computed as lecture, ledger
 
 STATUS_TEXT = {
@@ -34,7 +35,7 @@ STATUS_TEXT = {
 }
 # Worst first: the order of the summary.
 SEVERITY = ["differs", "out-of-band", "zero", "at-precision", "in-band", "as-printed", "not-run"]
-SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+SCHEMA_PATH = REPORT_SCHEMA
 
 
 @dataclass
