@@ -26,15 +26,13 @@ def printed_weights(lecture_ledger):
     return mlp.recover_weights(z1, z2)
 
 
-@pytest.mark.parametrize("entry_id", lecture.MLP_ENTRIES)
+# (mlp_hidden_pre's row (1, 1) agrees only to the sum of the others' roundings: checked below)
+@pytest.mark.parametrize("entry_id", [e for e in lecture.MLP_ENTRIES if e != "mlp_hidden_pre"])
 def test_forward_pass_from_recovered_weights_prints_the_slide(lecture_ledger, printed_weights, entry_id):
     entry = lecture_ledger[entry_id]
     value = np.ravel(lecture.mlp_outputs(weights=printed_weights)[entry_id])
     checks = ledger.check_numbers(entry, value)
-    used = RECOVERED_FROM.get(entry_id, 0)
-    if entry_id == "mlp_hidden_pre":
-        used = len(checks)  # row (1, 1): only to the sum of the others' roundings, checked below
-    checks = checks[used:]
+    checks = checks[RECOVERED_FROM.get(entry_id, 0):]
     failures = [c for c in checks if not c.ok]
     assert not failures, [(c.printed.text, c.actual) for c in failures]
 

@@ -412,7 +412,7 @@ def render(
     and its front matter, and that the output file may be written (not a tracked source,
     nor a file no renderer made, unless ``force``; see :mod:`nncourse.safe_write`)."""
     from ..validation import positive_seconds
-    from ..safe_write import check_target
+    from ..safe_write import check_folder, check_target
 
     if to not in FORMATS:
         raise ValueError(f"to: expected one of {FORMATS}, got {to!r}")
@@ -423,6 +423,8 @@ def render(
     if not document.is_file() or document.suffix not in (".qmd", ".ipynb"):
         raise ValueError(f"document: expected a .qmd file or a Jupyter notebook (.ipynb), got {document}")
     read_document(document)  # front matter and YAML, before any work
+    if output_dir is not None:  # before rendered_path resolves it: no link on the way
+        output_dir = check_folder(output_dir, argument="--output", makes=document.stem + ".html")
     target = check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
