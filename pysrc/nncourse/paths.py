@@ -29,7 +29,7 @@ BUNDLED = PACKAGE / "week10"  # not resolved: in a checkout its folders are link
 RSRC = BUNDLED / "rsrc"  # the R side of the algorithms and the lecture's R scripts
 LEDGER = BUNDLED / "course" / "week10" / "lecture-outputs.toml"
 # The source checkout the package runs from (pysrc/nncourse -> the repository), if it does.
-CHECKOUT = PACKAGE.parents[1] if (PACKAGE.parents[1] / MARKER).is_file() and PACKAGE.parent.name == "pysrc" else None
+ROOT = PACKAGE.parents[1] if (PACKAGE.parents[1] / MARKER).is_file() and PACKAGE.parent.name == "pysrc" else None
 # Where an installed nncourse (no project, no checkout) looks for node_modules: documented in the README.
 NPM_HOME = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nncourse"
 DECK = "week10-neural-networks.qmd"
@@ -108,7 +108,7 @@ def node_modules() -> Path:
     """The ``node_modules`` holding reveal.js, MathJax and webR: the project's, the checkout's
     or :data:`NPM_HOME`'s, the first that exists (else where :func:`setup_hint` says to install)."""
     here = project()
-    places = [p for p in (None if here.bundled else here.root, CHECKOUT, NPM_HOME) if p is not None]
+    places = [p for p in (None if here.bundled else here.root, ROOT, NPM_HOME) if p is not None]
     for folder in places:
         if (folder / "node_modules").is_dir():
             return folder / "node_modules"
@@ -124,7 +124,7 @@ def setup_hint(what: str, modules: Path | None = None) -> str:
     if what != "npm":
         raise ValueError(f"what: expected 'r' or 'npm', got {what!r}")
     folder = (modules or node_modules()).parent
-    if folder == CHECKOUT:
+    if folder == ROOT:
         return f"run `npm ci` in {folder} (`bash scripts/run.sh setup` does)"
     if (folder / "package-lock.json").is_file():
         return f"run `npm ci` in {folder}"

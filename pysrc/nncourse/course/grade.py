@@ -61,7 +61,7 @@ def cells_of(path: Path) -> list[str]:
 
         cells = [c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
     elif path.suffix == ".qmd":
-        from ..deck.render import parse_qmd
+        from ..deck.document import parse_qmd
 
         cells = [c.source for c in parse_qmd(path.read_text(encoding="utf-8"))[1] if c.kind == "code"]
     else:

@@ -38,7 +38,7 @@ def start(folder) -> list[tuple[str, str]]:
     student's work is kept. Returns (file, "written" or "kept") pairs."""
     import nbformat
 
-    from ..deck.render import to_notebook
+    from ..deck.document import to_notebook
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
