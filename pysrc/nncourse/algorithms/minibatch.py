@@ -94,12 +94,13 @@ def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
     if u.size <= SCALAR_FLOYD:  # one batch or a few: plain Python beats ~20 NumPy calls, same numbers
         rows = [_floyd_row(row, n) for row in u.reshape(-1, batch_size).tolist()]
         return np.array(rows, dtype=small).reshape(u.shape)
-    draws = np.ascontiguousarray(np.moveaxis(u, -1, 0))  # the batch axis first: one slab per draw
+    top = n - batch_size + np.arange(batch_size)  # draw k picks among rows 0..top[k]
+    picks = np.minimum((u * (top + 1)).astype(small), top.astype(small))  # in u's layout: one pass, no transposed doubles
+    draws = np.ascontiguousarray(np.moveaxis(picks, -1, 0))  # the batch axis first: one slab per draw
     rows = np.empty(draws.shape, dtype=small)  # int16 up to 32767 rows: a quarter of intp's memory traffic
     taken, same = np.empty(draws.shape[1:], dtype=bool), np.empty(draws.shape[1:], dtype=bool)
     for k in range(batch_size):  # Floyd: O(batch_size) per batch, whatever n
-        j = n - batch_size + k
-        pick = np.minimum((draws[k] * (j + 1)).astype(small), j)
+        j, pick = n - batch_size + k, draws[k]
         taken[...] = False
         for earlier in rows[:k]:
             np.logical_or(taken, np.equal(earlier, pick, out=same), out=taken)
