@@ -386,8 +386,9 @@ def check_band(entry: Entry, runs) -> list[BandCheck]:
     runs = np.asarray(runs, dtype=float)
     if runs.ndim != 2 or runs.shape[1] != len(entry.numbers):
         raise ValueError(f"runs: expected shape (n_runs, {len(entry.numbers)}) for entry {entry.id}, got {runs.shape}")
-    checks = []
-    for printed, column in zip(entry.numbers, runs.T):
-        below = np.mean(column < printed.value) + 0.5 * np.mean(column == printed.value)
-        checks.append(BandCheck(printed, float(column.min()), float(column.max()), 100 * float(below)))
-    return checks
+    return [BandCheck(n, float(column.min()), float(column.max()), percentile(column, n.value)) for n, column in zip(entry.numbers, runs.T)]
+
+
+def percentile(runs: np.ndarray, value: float) -> float:
+    """Where ``value`` falls among ``runs``, in percent: the share below it, ties counted half."""
+    return 100 * float(np.mean(runs < value) + 0.5 * np.mean(runs == value))
