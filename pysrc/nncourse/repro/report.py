@@ -54,6 +54,19 @@ class Report:
         return {s: n for s in SEVERITY if (n := sum(r.status == s for r in self.rows))}
 
 
+def check_runs(runs, name: str = "runs") -> int:
+    """``runs`` if a study of that many seeded runs can be made here: at least 2 (a band needs
+    two), at most what this machine's free memory holds (:func:`studies.most_runs`)."""
+    from ..algorithms import studies
+
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+        raise ValueError(f"{name}: expected at least 2 seeded runs, got {runs}")
+    most = studies.most_runs()
+    if runs > most:
+        raise ValueError(f"{name}: expected at most {most:,} seeded runs (what this machine's free memory holds), got {runs:,}")
+    return runs
+
+
 def build(
     runs: int = RUNS, progress=None, *, lecture_ledger: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6), engines=None
 ) -> Report:
@@ -62,6 +75,7 @@ def build(
     from ..algorithms import data
     from ..r.bridge import ENGINES
 
+    check_runs(runs)
     progress = progress or (lambda message: None)
     lecture_ledger = lecture_ledger or load_ledger()
     X, y = data.regression_data()
