@@ -265,3 +265,38 @@ def test_damaged_r_files_fail_the_report_naming_them(r, webr, tmp_path, damage, 
     damaged = [line for line in done.stderr.splitlines() if line.startswith("nncourse report: the project is damaged: ")]
     assert len(damaged) == 2 and all(re.search(said, line) for line in damaged), done.stderr
     assert "THE PROJECT IS DAMAGED:" in done.stdout and "not here" not in done.stdout
+
+
+def test_the_environment_says_which_locked_versions_are_installed(tmp_path, monkeypatch):
+    from nncourse.repro import environment
+
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(
+        "numpy==0.0.1 ; python_full_version < '3.0' \\\n    --hash=sha256:aa\n"  # a pin for another Python: not this one's
+        f"numpy=={np_version()} \\\n    --hash=sha256:bb\n"
+        "pandas==0.0.2 \\\n    --hash=sha256:cc\n"
+    )
+    monkeypatch.setattr(environment, "LOCK", lock)
+    said = environment.locked_versions()
+    assert said.startswith(f"numpy {np_version()}, pandas 0.0.2 (NOT as locked: pandas ")
+    assert said.endswith("here; 2 packages for this Python in requirements.lock)")
+    monkeypatch.setattr(environment, "LOCK", tmp_path / "missing.lock")
+    assert environment.locked_versions().startswith("no lock file here")
+
+
+def np_version():
+    import numpy
+
+    return numpy.__version__
+
+
+def test_the_lock_pins_every_package_with_hashes_and_the_report_shows_them(built):
+    from nncourse.repro import environment
+
+    text = environment.LOCK.read_text()
+    pins = re.findall(r"(?m)^([A-Za-z0-9_.-]+)==\S+", text)
+    blocks = re.split(r"(?m)^(?=[A-Za-z0-9_.-]+==)", text)[1:]
+    assert len(pins) > 40 and all("--hash=sha256:" in block for block in blocks)
+    for name in ("numpy", "pandas", "matplotlib", "cloudpickle", "pytest"):
+        assert name in pins
+    assert built.environment["locked"] == environment.locked_versions() and "(as locked;" in built.environment["locked"]

@@ -45,17 +45,14 @@ def _engine_block(run) -> dict:
 
 def locked_versions() -> str:
     """The lock's versions of the packages the numbers depend on, and whether this machine has
-    them: "numpy 2.4.6, pandas 3.1.1, ... (as locked in requirements.lock)" or what differs."""
+    them: "numpy 2.4.6, pandas 3.1.1, ... (as locked; 79 pins in requirements.lock)" or what differs."""
     try:
         text = LOCK.read_text(encoding="utf-8")
     except OSError:
         return f"no lock file here ({LOCK.name} is missing): the packages are whatever pip resolved"
-    pins = dict(re.findall(r"(?m)^([A-Za-z0-9_.-]+)==([^\s;\\]+)", text))
-    pins = {name.lower().replace("_", "-"): version for name, version in pins.items()}
+    pins = lock_pins(text)
     shown, differs = [], []
-    for name in SHOWN:
-        if name not in pins:
-            continue
+    for name in (n for n in SHOWN if n in pins):
         shown.append(f"{name} {pins[name]}")
         try:
             here = importlib.metadata.version(name)
@@ -63,8 +60,24 @@ def locked_versions() -> str:
             here = "not installed"
         if here != pins[name]:
             differs.append(f"{name} {here} here")
-    said = ", ".join(shown) or "no pins"
-    return f"{said} ({'as locked' if not differs else 'NOT as locked: ' + ', '.join(differs)}; {len(pins)} packages in {LOCK.name})"
+    said = "as locked" if not differs else "NOT as locked: " + ", ".join(differs)
+    return f"{', '.join(shown) or 'no pins'} ({said}; {len(pins)} packages for this Python in {LOCK.name})"
+
+
+def lock_pins(text: str) -> dict[str, str]:
+    """``name -> version`` of a hashed requirements file, for this Python and platform: a
+    pin under an environment marker (``numpy==2.2.6 ; python_full_version < '3.11'``) counts
+    where its marker holds (judged by ``packaging``, else such pins are left out)."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:
+        Marker = None
+    pins = {}
+    for name, version, marker in re.findall(r"(?m)^([A-Za-z0-9_.-]+)==([^\s;\\]+)(?:\s*;\s*([^\\\n]+?))?\s*\\?$", text):
+        if marker and (Marker is None or not Marker(marker).evaluate()):
+            continue
+        pins[name.lower().replace("_", "-")] = version
+    return pins
 
 
 def _numpy_blas() -> str:
