@@ -210,10 +210,12 @@ def damaged_copy(tmp_path, damage):
     from nncourse import paths
 
     root = tmp_path / "project"
-    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", ignore=shutil.ignore_patterns("__pycache__"))
+    # links kept: the copy's nncourse/week10/ reads the copy's own rsrc/ and course/
+    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(paths.RSRC, root / "rsrc")
-    shutil.copytree(paths.COURSE, root / "course" / "week10")
-    (root / "node_modules").symlink_to(paths.NODE_MODULES)
+    shutil.copytree(paths.LEDGER.parent, root / "course" / "week10")
+    shutil.copy(paths.ROOT / paths.MARKER, root)
+    (root / "node_modules").symlink_to(paths.node_modules())
     damage(root)
     return root
 
