@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from ..paths import REPORT_SCHEMA
 from .judging import Side
 from .report import Report
 
-SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+SCHEMA_PATH = REPORT_SCHEMA
 
 
 def _side(s: Side | None):
