@@ -205,16 +205,18 @@ def test_the_r_engines_start_before_the_seeded_studies_and_each_value_is_compute
 
 
 def damaged_copy(tmp_path, damage):
-    """A copy of the project (package, R files, ledger) with one thing broken by ``damage(root)``."""
+    """A copy of the checkout's package with its Week 10 (R files, ledger) and its project
+    marker, one thing broken by ``damage(root)``: what a damaged checkout runs."""
     import shutil
 
     from nncourse import paths
 
     root = tmp_path / "project"
-    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(paths.RSRC, root / "rsrc")
-    shutil.copytree(paths.COURSE, root / "course" / "week10")
-    (root / "node_modules").symlink_to(paths.NODE_MODULES)
+    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(paths.RSRC.resolve(), root / "rsrc")
+    shutil.copytree(paths.LEDGER.resolve().parent, root / "course" / "week10")
+    shutil.copy(paths.ROOT / paths.MARKER, root / paths.MARKER)
+    (root / "node_modules").symlink_to(paths.node_modules())
     damage(root)
     return root
 
