@@ -192,3 +192,29 @@ def test_r_dies_with_its_parent_even_while_busy(tmp_path):
     while time.monotonic() < deadline and os.path.exists(f"/proc/{worker}") and "Z" not in open(f"/proc/{worker}/stat").read().split()[2]:
         time.sleep(0.2)
     assert not os.path.exists(f"/proc/{worker}") or open(f"/proc/{worker}/stat").read().split()[2] == "Z"
+
+
+@pytest.fixture(params=["rpy2", "webr"])
+def engine(request):
+    """Each R engine in turn (the system R, R 4.6 in webR)."""
+    return request.getfixturevalue("r" if request.param == "rpy2" else "webr")
+
+
+def test_options_are_the_environments_own(engine):
+    env = engine.new_env()
+    assert engine.evaluate("options(digits = 1); print(pi)", env)[-1].output == "[1] 3"
+    assert engine.evaluate("print(pi)")[0].output == "[1] 3.141593"  # a new environment: R's digits
+    assert engine.evaluate("print(pi)", env)[0].output == "[1] 3"  # its own, still
+    assert engine.evaluate("options(nncourse_made_up = 1); getOption('nncourse_made_up')", env)[-1].output == "[1] 1"
+    assert engine.evaluate("is.null(getOption('nncourse_made_up'))")[0].output == "[1] TRUE"
+
+
+def test_base_and_global_bindings_do_not_leak_into_a_new_environment(engine):
+    env = engine.new_env()
+    code = "unlockBinding('sum', baseenv()); assign('sum', function(...) 42, baseenv()); x_leak <<- 5; set.seed(1)"
+    engine.evaluate(code, env)
+    assert engine.evaluate("sum(1, 2)", env)[0].output == "[1] 42"  # where it was done, it holds
+    fresh = engine.evaluate("sum(1, 2); exists('x_leak'); exists('.Random.seed', globalenv())")
+    assert [c.output for c in fresh] == ["[1] 3", "[1] FALSE", "[1] FALSE"]
+    assert engine.evaluate("bindingIsLocked('sum', baseenv())")[0].output == "[1] TRUE"
+    assert engine.call("ols", np.eye(2), np.array([1.0, 2.0])).tolist() == [1.0, 2.0]  # rsrc/'s functions see base's sum

@@ -215,7 +215,13 @@ def _as_sent_by_rpy2(item: dict) -> dict:
 
 class RSession:
     """R in its worker, with ``rsrc/`` sourced: the system R (``engine="rpy2"``) or R 4.6 in
-    webR (``engine="webr"``). Get it from :func:`session`."""
+    webR (``engine="webr"``). Get it from :func:`session`.
+
+    Each environment (:meth:`new_env`) is fresh: what code run in it does to ``options()``
+    and to bindings in ``baseenv()`` or ``globalenv()`` (``<<-``, ``set.seed``) holds for
+    later code in that environment only (``rsrc/evaluate.R``). What the session shares,
+    as one R process does: attached packages and loaded namespaces, ``Sys.setenv()``,
+    ``setwd()``, files, and a binding's lock state when its value is unchanged."""
 
     def __init__(self, timeout: float = 60.0, engine: str = "rpy2"):
         if engine not in ENGINES:

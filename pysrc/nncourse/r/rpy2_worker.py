@@ -36,6 +36,7 @@ class EmbeddedR:
         ro.r["sys.source"](str(RSRC / "evaluate.R"), envir=self.base)
         self.envs = {0: self.new()}
         ro.r["sys.source"](str(RSRC / "algorithms.R"), envir=self.envs[0])
+        self.base["nncourse_keep_start"]()  # what every new environment starts from
         major, minor = (str(x) for x in ro.r("c(R.version$major, R.version$minor)"))
         self.version = (int(major), int(minor.split(".")[0]))
 
