@@ -12,7 +12,7 @@ from nncourse.deck import slide as deck
 from nncourse.repro import computed as lecture
 from nncourse.repro import ledger
 from nncourse.r import bridge as rbridge
-from nncourse.deck import render
+from nncourse.deck import execute, render
 
 pytestmark = pytest.mark.r  # the deck runs R through rpy2
 
@@ -34,7 +34,7 @@ LECTURE_TITLES = [
 
 @pytest.fixture(scope="module")
 def executed(r):
-    return render.execute()
+    return execute.execute()
 
 
 @pytest.fixture(scope="module")

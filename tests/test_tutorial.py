@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from nncourse.algorithms import perceptron
-from nncourse.deck import render
+from nncourse.deck import execute, render
 from nncourse.course import tutorial
 from nncourse.algorithms.activations import relu, sigmoid, step
-from nncourse.deck.render import ROOT
+from nncourse.paths import ROOT
 
 SOLUTIONS = ROOT / "course" / "week10" / "solutions.qmd"
 
@@ -35,7 +35,7 @@ def hint(verdict):
 
 @pytest.mark.r
 def test_every_solution_passes_its_check(r):
-    _, cells = render.execute(SOLUTIONS)
+    _, cells = execute.execute(SOLUTIONS)
     shown = "\n".join(o["data"]["text/plain"] for c in cells if c.kind == "code" for o in c.outputs if o["output_type"] == "display_data" and "text/plain" in o["data"])
     verdicts = re.findall(r"^Exercise (\S+(?: \([^)]*\))?): (PASSED|NOT YET)", shown, flags=re.M)
     assert len(verdicts) == 12  # every check call of the tutorial

@@ -1,7 +1,9 @@
 """What the R bridge raises and warns: R missing, R's errors (and R quitting or crashing),
 R running past its time limit, R's warnings."""
 
-SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
+from ..paths import setup_hint
+
+SETUP_HINT = setup_hint("r")
 
 
 class RUnavailable(RuntimeError):

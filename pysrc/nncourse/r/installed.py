@@ -11,12 +11,12 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-from ..paths import NODE_MODULES, RSRC
+from ..paths import RSRC, WEBR_WORKER, node_modules, setup_hint
 from .errors import SETUP_HINT, RUnavailable
 
 WEBR_VERSION = "0.6.0"  # pinned in package.json; R 4.6.0 inside
+NODE_MODULES = node_modules()  # where webR is looked for: the project's, the checkout's or the user's (nncourse.paths)
 
 
 def r_version() -> tuple[int, int]:
@@ -80,8 +80,7 @@ def webr_worker() -> tuple[list[str], None, str]:
     except (OSError, ValueError, KeyError):
         found = None
     if found is None or not (dist / "webr.mjs").is_file():
-        raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: run `npm ci` in {NODE_MODULES.parent}; {SETUP_HINT}.")
+        raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: {setup_hint('npm', NODE_MODULES)}.")
     if found != WEBR_VERSION:
-        raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: run `npm ci` in {NODE_MODULES.parent}.")
-    worker = Path(__file__).with_name("webr_worker.mjs")
-    return [node, str(worker), str(dist), str(RSRC)], None, f"webR {found}"
+        raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: {setup_hint('npm', NODE_MODULES)}.")
+    return [node, str(WEBR_WORKER), str(dist), str(RSRC)], None, f"webR {found}"

@@ -77,9 +77,9 @@ class RSession:
         try:
             answer = self._engine.decode(self._worker.request(self._engine.encode({"op": "hello"}), max(timeout, 120.0)))
         except workers.WorkerError as exc:
-            raise RUnavailable(f"R does not start under {self._engine.label}: {exc}. {SETUP_HINT}.") from None
+            raise RUnavailable(f"R does not start under {self._engine.label}: {exc}; {SETUP_HINT}.") from None
         if "error" in answer:
-            raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}. {SETUP_HINT}.")
+            raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}; {SETUP_HINT}.")
         self.version = tuple(answer["ok"]["version"])
         self.label = f"R {answer['ok']['full']} via {self._engine.label}"
 
