@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -33,30 +34,114 @@ def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:
     return 0 if result.ok else 1
 
 
-def grade_class(parser, args) -> int:
-    """``grade``: every submission's checks, the CSV, the feedback pages, a summary."""
-    from .course import grade
-    from .safe_write import OutputError, check_target
+def add_grade_parser(commands) -> None:
+    grd = commands.add_parser("grade", help="grade a class's tutorial notebooks: each run once in a sandbox, every check with the key's hidden cases, a gradebook")
+    grd.add_argument("submissions", nargs="*", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py)")
+    grd.add_argument("--key", type=Path, default=None, help="the lecturer's grading key (TOML: hidden seeds, points, quiz answers)")
+    grd.add_argument("--new-key", type=Path, default=None, metavar="KEY", help="write a fresh key (new hidden seeds) to KEY and stop")
+    grd.add_argument("--csv", type=Path, default=Path("grades.csv"), help="the gradebook to write or update row by row (default grades.csv)")
+    grd.add_argument("--roster", type=Path, default=None, help="CSV with columns submission,student_id[,name][,email]: who handed in what")
+    grd.add_argument("--canvas", type=Path, default=None, help="also write Canvas's gradebook import (needs --roster)")
+    grd.add_argument("--moodle", type=Path, default=None, help="also write Moodle's grade import (needs --roster)")
+    grd.add_argument("--feedback", type=Path, default=None, help="a folder for one HTML feedback page per submission")
+    grd.add_argument("--cache", type=Path, default=None, help="the grading cache (default: .nncourse-cache beside the CSV)")
+    grd.add_argument("--jobs", type=int, default=2, help="submissions graded side by side (default 2)")
+    grd.add_argument("--timeout", type=float, default=60.0, help="seconds each check, and each cell of the notebook's run, may take (default 60)")
+    grd.add_argument("--sandbox", choices=("bwrap", "none"), default="bwrap", help="bwrap (default), or none: no sandbox, where bubblewrap cannot run (says what that gives up)")
+    grd.add_argument("--cluster", default=None, metavar="ADDRESS", help="a Dask scheduler's address (tcp://host:8786): grade there instead of here")
 
-    for path in args.submissions:
-        if not path.is_file() or path.suffix not in grade.SUFFIXES:
-            parser.error(f"submissions: expected notebooks ({', '.join(grade.SUFFIXES)}), got {path}")
-    if not 1 <= args.jobs <= 32:
-        parser.error(f"--jobs: expected 1 to 32, got {args.jobs}")
-    if not 1 <= args.timeout <= 600:
-        parser.error(f"--timeout: expected 1 to 600 seconds, got {args.timeout}")
+
+def _writable(path: Path, argument: str, made_by: str | None) -> Path:
+    """Where ``grade`` may write, checked before any grading: the folder exists, no link,
+    no source of the repository, no file of someone else's."""
+    import tempfile
+
+    from .course.gradebook import HEADERS
+    from .safe_write import tracked_source
+
+    absolute = Path(os.path.abspath(path))
+    if not absolute.parent.is_dir():
+        raise ValueError(f"{argument}: the folder {absolute.parent} does not exist (make it first)")
+    if absolute.is_symlink():
+        raise ValueError(f"{argument}: {path} is a symbolic link; nncourse does not write through links (give the real path)")
+    if made_by is None:
+        if absolute.exists() and not absolute.is_dir():
+            raise ValueError(f"{argument}: {path} is a file; expected a folder")
+        probe = absolute if absolute.is_dir() else absolute.parent
+    else:
+        if absolute.is_dir():
+            raise ValueError(f"{argument}: {path} is a folder; expected the path of a file")
+        if tracked_source(absolute):
+            raise ValueError(f"{argument}: {path} is a source file of the repository; write somewhere else")
+        if absolute.exists() and not HEADERS[made_by].match(absolute.read_text(encoding="utf-8", errors="replace")[:200]):
+            raise ValueError(f"{argument}: {path} exists and was not written by nncourse grade; write somewhere else")
+        probe = absolute.parent
     try:
-        csv_path = check_target(args.csv, argument="--csv", command="grade")
-    except OutputError as exc:
-        parser.error(str(exc))
-    graded = grade.grade(args.submissions, jobs=args.jobs, budget=args.timeout, progress=lambda m: print(m, file=sys.stderr, flush=True))
-    grade.write_csv(graded, csv_path)
+        with tempfile.NamedTemporaryFile(dir=probe, prefix=".nncourse-probe-"):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{argument}: cannot write in {probe}: {exc.strerror or exc}") from None
+    return absolute
+
+
+def _grade_outputs(args) -> dict:
+    """Every output of ``grade``, checked before anything is graded."""
+    outputs = {"csv": _writable(args.csv, "--csv", "gradebook")}
+    for name in ("canvas", "moodle"):
+        if getattr(args, name) is not None:
+            if args.roster is None:
+                raise ValueError(f"--{name}: needs --roster (the export finds each student by the roster's student_id)")
+            outputs[name] = _writable(getattr(args, name), f"--{name}", name)
     if args.feedback is not None:
-        args.feedback.mkdir(parents=True, exist_ok=True)
-        for submission, verdicts in graded:
-            (args.feedback / f"{submission.path.stem}.html").write_text(grade.feedback_page(submission, verdicts), encoding="utf-8")
-    print(grade.summary(graded))
-    print(f"wrote {csv_path}" + (f" and {len(graded)} feedback pages in {args.feedback}" if args.feedback else ""), file=sys.stderr)
+        outputs["feedback"] = _writable(args.feedback, "--feedback", None)
+    outputs["cache"] = _writable(args.cache or args.csv.parent / ".nncourse-cache", "--cache", None)
+    return outputs
+
+
+def grade_class(parser, args) -> int:
+    """``grade``: every submission run once in a sandbox, its answers checked, the gradebook updated."""
+    from .course import feedback, grade, gradebook, key as keys, sandbox
+
+    try:
+        if args.new_key is not None:
+            made = keys.new(args.new_key)
+            print(f"wrote a fresh key to {args.new_key}: {len(made.seeds)} hidden seeds, {sum(made.points.values()):g} points; keep it private")
+            return 0
+        if args.key is None:
+            raise ValueError("--key: expected the lecturer's grading key (make one with: nncourse grade --new-key KEY.toml)")
+        if not args.submissions:
+            raise ValueError("submissions: expected at least one notebook")
+        if not 1 <= args.jobs <= 32:
+            raise ValueError(f"--jobs: expected 1 to 32, got {args.jobs}")
+        if not 1 <= args.timeout <= 600:
+            raise ValueError(f"--timeout: expected 1 to 600 seconds, got {args.timeout}")
+        key = keys.load(args.key)
+        submissions = grade.read(args.submissions)
+        roster = None if args.roster is None else gradebook.read_roster(args.roster)
+        missing = sorted(s.id for s in submissions if roster is not None and s.id not in roster)
+        if missing:
+            raise ValueError(f"--roster: {args.roster} names no student for {', '.join(missing)}")
+        outputs = _grade_outputs(args)
+        if args.cluster is None:
+            sandbox.check_mode(args.sandbox)
+    except (ValueError, sandbox.SandboxUnavailable) as exc:
+        parser.error(str(exc))
+    if args.sandbox == "none":
+        print(f"nncourse grade: --sandbox none: {sandbox.NOT_SANDBOXED}", file=sys.stderr)
+    graded = grade.grade(submissions, key, jobs=args.jobs, budget=args.timeout, sandbox=args.sandbox,
+                         cache=grade.Cache(outputs["cache"]), cluster=args.cluster, progress=progress_to_stderr)
+    gradebook.write(graded, outputs["csv"], roster)
+    if "canvas" in outputs:
+        gradebook.write_canvas(graded, outputs["canvas"], roster)
+    if "moodle" in outputs:
+        gradebook.write_moodle(graded, outputs["moodle"], roster)
+    if "feedback" in outputs:
+        outputs["feedback"].mkdir(exist_ok=True)
+        for g in graded:
+            (outputs["feedback"] / feedback.file_name(g.id)).write_text(feedback.page(g, key.points), encoding="utf-8")
+    print(gradebook.summary(graded, key.points))
+    written = [str(p) for n, p in outputs.items() if n != "cache"]
+    print(f"\nwrote {', '.join(written)}", file=sys.stderr)
     return 0
 
 
@@ -100,12 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     srv.add_argument("deck", nargs="?", type=Path, default=None, help="a rendered deck (default: the week's slides in slides/_output)")
     srv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
 
-    grd = commands.add_parser("grade", help="grade a class's tutorial notebooks: every check in isolation, a CSV, a feedback page each")
-    grd.add_argument("submissions", nargs="+", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py)")
-    grd.add_argument("--csv", type=Path, default=Path("grades.csv"), help="the gradebook to write (default grades.csv)")
-    grd.add_argument("--feedback", type=Path, default=None, help="a folder for one HTML feedback page per submission")
-    grd.add_argument("--jobs", type=int, default=2, help="checks run side by side (default 2)")
-    grd.add_argument("--timeout", type=float, default=60.0, help="seconds each check may take in all (default 60)")
+    add_grade_parser(commands)
 
     tut = commands.add_parser("tutorial", help="copy the tutorial into a working folder (never overwrites)")
     tut.add_argument("folder", nargs="?", type=Path, default=Path("week10-tutorial"), help="where (default ./week10-tutorial)")
@@ -141,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve_deck(args.deck, args.port)
     if args.command == "tutorial":
-        from .course import tutorial
+        from .course import start as tutorial
 
         if args.folder.exists() and not args.folder.is_dir():
             parser.error(f"folder: expected a folder to put the tutorial in, got the file {args.folder}")

@@ -100,7 +100,8 @@ def _block_runs(seeds: np.ndarray) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- R's outputs, computed in Python
 
 
-def _lm_fitted(frame) -> np.ndarray:
+def lm_fitted(frame) -> np.ndarray:
+    """``fitted(lm(Y ~ X1 + X2, data = frame))``: the lecture's lm predictions (also the tutorial's exercise 2, R)."""
     X, y = data.features(frame)
     return np.column_stack([np.ones(len(y)), X]) @ linear.ols(X, y, intercept=True)
 
@@ -123,9 +124,9 @@ def _xor_glm():
 
 # What Python computes for the lecture's R outputs (R's summary(lm) has no Python twin here).
 PYTHON_FOR_R = {
-    "and_pred": lambda: _lm_fitted(data.and_data()),
-    "and_pred_binary": lambda: (_lm_fitted(data.and_data()) >= 0.5).astype(float),
-    "xor_lm_pred": lambda: _lm_fitted(data.xor_data()),
+    "and_pred": lambda: lm_fitted(data.and_data()),
+    "and_pred_binary": lambda: (lm_fitted(data.and_data()) >= 0.5).astype(float),
+    "xor_lm_pred": lambda: lm_fitted(data.xor_data()),
     "xor_glm_summary": lambda: glm_summary_numbers(_xor_glm()),
     "xor_glm_pred": lambda: _xor_glm().fitted,
 }
