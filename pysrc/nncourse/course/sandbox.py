@@ -4,7 +4,8 @@ A student's notebook and every function it hands to a check run in a process sta
 :func:`start`: ``bwrap`` gives it a read-only view of the system's programs and of this
 Python (nothing else of the disk: no home folder, no other submission, no grading key),
 a private ``/tmp``, no network, and its own PID namespace, so every process it starts,
-``os.setsid()`` or not, dies with it. ``prlimit`` caps its memory, CPU time, processes
+``os.setsid()`` or not, dies with it. Run as root, it drops to a user id of its own
+(one drawn per sandbox, owning no file), so that its process limit counts its own processes only. ``prlimit`` caps its memory, CPU time, processes
 and file size. It shares one file descriptor with its parent, a socket (its first argument),
 and talks over it in framed messages; nothing else of the parent is open in it.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import select
 import shutil
 import socket
@@ -82,9 +84,10 @@ def _bwrap_argv() -> list[str]:
         argv += ["--perms", "0755", "--dir", parent]
     for root in roots:
         argv += ["--ro-bind", root, root]
-    if os.geteuid() == 0:  # root: namespaces without a user namespace, then drop to nobody (whose process count is capped)
+    if os.geteuid() == 0:  # root: namespaces without a user namespace, then a user id of its own (so its process count is its own)
+        uid = 200_000 + secrets.randbelow(800_000)
         return argv + ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-                       "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--bounding-set=-all"]
+                       "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--bounding-set=-all"]
     return argv + ["--unshare-all"]
 
 
