@@ -93,13 +93,23 @@ def check_submission(path) -> Path:
     return path
 
 
+def _base(files: list[Path]) -> Path:
+    """Where submission ids are counted from: the current folder when every file is inside
+    it (so that regrading one student gives the same id as grading the class), else the
+    folder the files share."""
+    here = Path.cwd().resolve()
+    if all(here in f.parents for f in files):
+        return here
+    return Path(os.path.commonpath([f.parent for f in files])) if files else here
+
+
 def read(paths) -> list[Submission]:
-    """The submissions, each known by its path relative to the folder they share (two
+    """The submissions, each known by its path relative to :func:`_base` (two
     ``tutorial.ipynb`` in two folders are two students); their code is parsed, not run."""
     import ast
 
     files = [check_submission(p).resolve() for p in paths]
-    base = Path(os.path.commonpath([f.parent for f in files])) if files else Path(".")
+    base = _base(files)
     submissions, seen = [], set()
     for path in files:
         if path in seen:
