@@ -32,7 +32,7 @@ def main() -> None:
     import nbformat
 
     from nncourse.course import key as keys
-    from nncourse.deck.render import to_notebook
+    from nncourse.deck.document import to_notebook
 
     solutions = (paths.ROOT or Path.cwd()) / "lecturer" / "week10" / "solutions.qmd"
     with tempfile.TemporaryDirectory() as folder:

@@ -97,10 +97,10 @@ COPIES = {"correct": 5, "share_and_quiz": 2, "partial": 2, "textbook": 2, "call_
 
 def notebook(name: str, number: int, class_files: list[str]) -> nbformat.NotebookNode:
     if name == "stubs":
-        from nncourse.deck.render import to_notebook
-        from nncourse.paths import COURSE
+        from nncourse.deck.document import to_notebook
+        from nncourse.paths import WEEK10
 
-        return to_notebook(COURSE / "tutorial.qmd")
+        return to_notebook(WEEK10.tutorial)
     replaced, added, _ = TEMPLATES[name]
     cells = [f"# {name}, student {number}\nCLASS_FILES = {class_files!r}"]
     for cell, source in CELLS.items():

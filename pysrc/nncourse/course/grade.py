@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..validation import in_range
 from . import exercises
 from .checker import AnswerServer, verdict_of
 from .key import Key
@@ -28,6 +29,8 @@ from .sandbox import Limits
 from .verdict import Verdict
 
 SUFFIXES = (".ipynb", ".qmd", ".py")
+JOBS = (1, 32)  # submissions graded side by side, at least and at most
+BUDGETS = (1, 600)  # seconds one check (and one cell of the run) may take, at least and at most
 CACHE_VERSION = "1"  # bump when a check changes what it accepts: every cached result is then stale
 
 
@@ -75,7 +78,7 @@ def cells_of(path: Path) -> list[str]:
 
         cells = [c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
     elif path.suffix == ".qmd":
-        from ..deck.render import parse_qmd
+        from ..deck.document import parse_qmd
 
         cells = [c.source for c in parse_qmd(path.read_text(encoding="utf-8"))[1] if c.kind == "code"]
     else:
@@ -89,7 +92,7 @@ def check_submission(path) -> Path:
     if not path.exists():
         raise SubmissionError(f"submissions: {path} not found")
     if not path.is_file() or path.suffix not in SUFFIXES:
-        raise SubmissionError(f"submissions: expected a notebook ({', '.join(SUFFIXES)}), got {path}")
+        raise SubmissionError(f"submissions: expected notebooks ({', '.join(SUFFIXES)}), got {path}")
     return path
 
 
@@ -183,6 +186,8 @@ class Cache:
 def grade(submissions: list[Submission], key: Key, *, jobs: int = 2, budget: float = 60.0, sandbox: str = "bwrap",
           cache: Cache | None = None, cluster: str | None = None, progress=None) -> list[Graded]:
     """Every submission not in ``cache``, ``jobs`` at a time (or on the Dask scheduler at ``cluster``)."""
+    in_range("jobs", jobs, *JOBS)
+    in_range("budget", budget, *BUDGETS, " seconds")
     say = progress or (lambda message: None)
     cache = cache or Cache(None)
     done = {s.id: cache.get(s, key, budget) for s in submissions}

@@ -33,7 +33,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-QUIZ_ANSWERS = paths.ROOT / "lecturer" / "week10" / "quiz.toml"  # the lecturer's folder: never in the wheel
 PARTIAL = {  # hint -> share of the points, written into a new key (the lecturer may change or add)
     "exercise_3": {"at z = 0 the slides' backprop takes 1": 0.5},
     "exercise_6": {"w2 and b2 did not change": 0.5, "the ReLU derivative at exactly 0": 0.5},
@@ -112,10 +111,19 @@ def _quiz_answers(source: Path) -> dict:
     return table
 
 
-def new(path, answers: Path = QUIZ_ANSWERS) -> Key:
+def quiz_answers() -> Path:
+    """The quiz's answers in the lecturer's folder (``lecturer/week10/quiz.toml``) of the project
+    (or of the checkout nncourse runs from): never in the package students install."""
+    here = paths.project()
+    root = paths.ROOT if here.bundled and paths.ROOT is not None else here.root
+    return root / "lecturer" / "week10" / "quiz.toml"
+
+
+def new(path, answers: Path | None = None) -> Key:
     """Write a fresh key to ``path`` (never over an existing file): new hidden seeds, the
     exercises' points, the quiz's answers from the lecturer's folder, the default partial credit."""
     path = Path(path)
+    answers = answers or quiz_answers()
     if path.exists() or path.is_symlink():
         raise BadKey(f"--new-key: {path} exists: a key is never overwritten (its seeds decide the grades already given)")
     quiz = _quiz_answers(answers)

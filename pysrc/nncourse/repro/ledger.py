@@ -20,14 +20,14 @@ from typing import Callable
 
 import numpy as np
 
-from ..paths import COURSE
+from ..paths import LEDGER
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-LEDGER_PATH = COURSE / "lecture-outputs.toml"
+LEDGER_PATH = LEDGER
 KINDS = ("deterministic", "stochastic")
 FORMATS = ("numpy", "r")
 
