@@ -21,6 +21,8 @@ from .document import DECK, Cell, RenderError, options_for, project_options, rea
 KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
 
 CELL_TIMEOUT = 120.0  # seconds a chunk may run before the render stops it
+OUTPUT_LIMIT = 100_000  # characters of text a chunk's outputs may put in the document
+TEXT = ("text/html", "text/markdown", "text/plain")  # the order to_markdown prefers them in
 
 
 def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
@@ -38,7 +40,7 @@ def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = 
     progress = progress or (lambda message: None)
     path = Path(path)
     front, cells = read_document(path)
-    defaults = {**project_options(path.parent).get("execute", {}), **front.get("execute", {})}
+    defaults = {**(project_options(path.parent).get("execute") or {}), **(front.get("execute") or {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in [KERNEL_SETUP, *code]])
     with tempfile.TemporaryDirectory(prefix="nncourse-kernel-") as private:
@@ -74,11 +76,47 @@ class _Run(threading.Thread):
                     self.cell, self.started = cell, time.monotonic()
                     self.progress(f"[{index + 1}/{len(self.code)}] {cell.slide}")
                     self.client.execute_cell(nb_cell, index + 1)
-                    cell.outputs = nb_cell.outputs
+                    cell.outputs = capped(nb_cell.outputs)
         except CellExecutionError as exc:
             self.error = _chunk_failed(self.cell, exc)
         except BaseException as exc:  # noqa: BLE001 -- handed to the watching thread
             self.error = exc
+
+
+def capped(outputs: list, limit: int = OUTPUT_LIMIT) -> list:
+    """A chunk's outputs with their text cut after ``limit`` characters in all, as Jupyter
+    front ends cut a flood of output (a chunk printing 100 MB would otherwise make a
+    document Pandoc cannot hold). Where it is cut, the document says so and how much came;
+    HTML or Markdown past the limit is replaced by that note, not cut mid-tag."""
+    import nbformat
+
+    total = sum(len(_text(output)) for output in outputs)
+    if total <= limit:
+        return outputs
+    note = f"[... output cut here by nncourse render: this chunk printed {total:,} characters of text; a chunk shows at most {limit:,}]"
+    kept, room, cut = [], limit, False
+    for output in outputs:
+        text = _text(output)
+        if not text or (not cut and len(text) <= room):  # figures are kept whatever the text
+            kept.append(output)
+            room -= len(text)
+        elif not cut:
+            plain = output["output_type"] == "stream" or set(output["data"]) == {"text/plain"}
+            head = f"{text[:room]}\n" if plain and room else ""
+            kept.append(nbformat.v4.new_output("stream", name="stdout", text=f"{head}{note}\n"))
+            cut = True
+    return kept
+
+
+def _text(output) -> str:
+    """The text an output puts in the document, as :func:`.pandoc.to_markdown` picks it
+    (a stream's text; a display's HTML, Markdown or plain text unless it is a figure)."""
+    if output["output_type"] == "stream":
+        return output["text"]
+    data = output.get("data", {})
+    if "image/png" in data:
+        return ""
+    return next((data[kind] for kind in TEXT if kind in data), "")
 
 
 def _chunk_failed(cell: Cell, exc) -> RenderError:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import SLIDES
-from .document import DECK, RenderError, read_document
+from .document import DECK, RenderError, check_chunks, project_options, read_document
 from .execute import CELL_TIMEOUT, execute
-from .pandoc import build_html, to_markdown
+from .pandoc import build_html, check_format, to_markdown
 
 FORMATS = ("revealjs", "html")
 __all__ = ["CELL_TIMEOUT", "DECK", "FORMATS", "SLIDES", "RenderError", "Rendered", "render", "rendered_path"]
@@ -51,14 +51,15 @@ def render(
     ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
     (default: ``_output`` beside the document).
 
-    Everything that can be checked is checked before any work: the format, the document
-    and its front matter, and that the output file may be written (not a tracked source,
+    Everything that can be checked is checked before any work: the format, the document,
+    its front matter and chunk options, the project's ``_quarto.yml``, the style sheets, and that the output file may be written (not a tracked source,
     nor a file no renderer made, unless ``force``; see :mod:`nncourse.safe_write`)."""
     document = _checked_document(to, document, cell_timeout)
-    target = _checked_target(document, output_dir, force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
+    _check_settings(document, to, quarto=use_quarto)
+    target = _checked_target(document, output_dir, force)
     if use_quarto:
         return _render_with_quarto(quarto, document, to, target)
     front, cells = execute(document, progress, cell_timeout=cell_timeout)
@@ -80,8 +81,19 @@ def _checked_document(to: str, document: Path, cell_timeout: float) -> Path:
         raise ValueError(f"document: no such file: {document}")
     if not document.is_file() or document.suffix not in (".qmd", ".ipynb"):
         raise ValueError(f"document: expected a .qmd file or a Jupyter notebook (.ipynb), got {document}")
-    read_document(document)  # front matter and YAML, before any work
     return document
+
+
+def _check_settings(document: Path, to: str, *, quarto: bool) -> None:
+    """The project's ``_quarto.yml``, the format's options and every chunk's options, checked
+    before any work: a RenderError names the file, or the chunk and its slide."""
+    front, cells = read_document(document)  # front matter and YAML, before any work
+    project_options(document.parent)
+    check_format(front, to, document.parent)
+    try:
+        check_chunks(cells, quarto=quarto)
+    except ValueError as exc:
+        raise RenderError(f"document: {document}: {exc}") from None
 
 
 def _checked_target(document: Path, output_dir: Path | None, force: bool) -> Path:
