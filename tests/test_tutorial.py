@@ -289,11 +289,7 @@ def test_tutorial_renders_with_the_built_in_path(r, tmp_path):
     assert re.search(r'<img[^>]* src="data:image/png;base64,', page)  # the XOR plane, embedded
 
 
-def test_tutorial_renders_with_quarto_where_installed(tmp_path):
-    import shutil
-
-    if shutil.which("quarto") is None:
-        pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in path is tested above")
+def test_tutorial_renders_with_quarto_where_installed(quarto, tmp_path):
     assert render.render("html", tmp_path, use_quarto=True, document=tutorial.TUTORIAL).path.exists()
 
 

@@ -41,6 +41,8 @@ def start(folder) -> list[tuple[str, str]]:
     from ..deck.document import to_notebook
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"folder: expected a folder to put the tutorial in, got the file {folder}")
     folder.mkdir(parents=True, exist_ok=True)
     done = []
     for name, write in (

@@ -97,8 +97,10 @@ def _check_settings(document: Path, to: str, *, quarto: bool) -> None:
 
 
 def _checked_target(document: Path, output_dir: Path | None, force: bool) -> Path:
-    from ..safe_write import check_target
+    from ..safe_write import check_folder, check_target
 
+    if output_dir is not None:  # before rendered_path resolves it: no link on the way
+        output_dir = check_folder(output_dir, argument="--output", makes=document.stem + ".html")
     return check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
 
 
