@@ -8,6 +8,7 @@ naming its slide and number; nothing is left behind (sockets, connection file).
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
@@ -20,14 +21,16 @@ from .document import DECK, Cell, RenderError, options_for, project_options, rea
 # What Quarto's Jupyter engine runs first in the kernel: inline PNG figures.
 KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
 
+R_ENGINE = "NNCOURSE_R_ENGINE"  # the kernel's environment variable naming the R the deck's R runs on
 CELL_TIMEOUT = 120.0  # seconds a chunk may run before the render stops it
 OUTPUT_LIMIT = 100_000  # characters of text a chunk's outputs may put in the document
 TEXT = ("text/html", "text/markdown", "text/plain")  # the order to_markdown prefers them in
 
 
-def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
+def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT, r_engine: str = "rpy2") -> tuple[dict, list[Cell]]:
     """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
-    the document's folder. Cells come back with their outputs (nbformat dicts).
+    the document's folder. Cells come back with their outputs (nbformat dicts); the
+    kernel's :data:`R_ENGINE` names ``r_engine``, the R that :mod:`.slide` runs.
 
     A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
     (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
@@ -48,7 +51,7 @@ def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = 
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(private) / "kernel"), connection_file=str(Path(private) / "kernel.json"))
         client = NotebookClient(nb, km=km, timeout=None, resources={"metadata": {"path": str(path.parent)}})
         try:
-            _watch(_Run(client, nb, code, progress), km, cell_timeout)
+            _watch(_Run(client, nb, code, progress, env={**os.environ, R_ENGINE: r_engine}), km, cell_timeout)
         finally:
             if km.has_kernel:  # nbclient leaves a kernel it was handed running
                 km.shutdown_kernel(now=True)
@@ -59,9 +62,9 @@ class _Run(threading.Thread):
     """The chunks run in a thread, so that the caller can watch the kernel and the clock;
     the chunk running and since when, and how it ended, are read by :func:`_watch`."""
 
-    def __init__(self, client, nb, code: list[Cell], progress):
+    def __init__(self, client, nb, code: list[Cell], progress, env: dict):
         super().__init__(name="nncourse-render-cells", daemon=True)
-        self.client, self.nb, self.code, self.progress = client, nb, code, progress
+        self.client, self.nb, self.code, self.progress, self.env = client, nb, code, progress, env
         self.cell: Cell | None = None
         self.started = 0.0
         self.error: BaseException | None = None
@@ -70,7 +73,7 @@ class _Run(threading.Thread):
         from nbclient.exceptions import CellExecutionError
 
         try:
-            with self.client.setup_kernel():
+            with self.client.setup_kernel(env=self.env):
                 self.client.execute_cell(self.nb.cells[0], 0)
                 for index, (cell, nb_cell) in enumerate(zip(self.code, self.nb.cells[1:])):
                     self.cell, self.started = cell, time.monotonic()
