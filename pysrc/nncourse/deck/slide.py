@@ -48,7 +48,7 @@ _ran: dict[tuple[str, str], list[rbridge.Chunk]] = {}
 PARTS = ("both", "code", "output")
 
 
-def r(script: str, label: str, part: str = "both") -> None:
+def r_section(script: str, label: str, part: str = "both") -> None:
     """Show section ``label`` of ``rsrc/<script>`` on a slide, as Markdown (use in a cell
     with ``output: asis``): the R code R ran (highlighted as R, numbered lines) and what
     R printed, as the lecture shows them. The section runs once, on its first call;
@@ -83,14 +83,14 @@ def r_markdown(chunks: list[rbridge.Chunk], part: str = "both", live: tuple[str,
     return "\n\n".join(blocks) + "\n"
 
 
-def explorer(kind: str):
+def explorer(kind: str) -> None:
     """A gradient-descent explorer in place of the lecture's web app (slides "Gradient Descent
-    for 1 Variable", "... for 2 Variables", "... for Linear Regression"), as raw HTML: sliders
+    for 1 Variable", "... for 2 Variables", "... for Linear Regression"), printed as a raw HTML
+    block (use in a cell with ``output: asis``; as Markdown, not a ``text/html`` result with
+    scripts, which would make Quarto fetch require.js and jQuery for Jupyter widgets): sliders
     for the learning rate (and start, batch size), Step/Play/Reset, the path and its values.
     The regression explorer carries the lecture's own data. The first explorer of a document
     brings the code and style of all of them (assets/descent.js, explorers.js, explorers.css)."""
-    from IPython.display import HTML
-
     if kind not in EXPLORERS:
         raise ValueError(f"kind: expected one of {tuple(EXPLORERS)}, got {kind!r}")
     config = dict(EXPLORERS[kind])
@@ -99,7 +99,7 @@ def explorer(kind: str):
         betas = linear.ols(X, y)
         config.update(X=X.tolist(), y=y.tolist(), ols=betas.tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, betas))
     markup = f"<div class=\"nncourse-explorer\" data-kind=\"{kind}\" data-config='{json.dumps(config)}'></div>"
-    return HTML(markup + "\n" + _assets("explorers.css", "dom.js", "descent.js", "explorers.js"))
+    print(f"```{{=html}}\n{markup}\n{_assets('explorers.css', 'dom.js', 'descent.js', 'explorers.js')}\n```\n")
 
 
 def seed(name: str) -> None:

@@ -66,7 +66,6 @@
     const button = (text, cls) => html("button", { type: "button", class: cls }, text, buttons);
     const readout = html("div", { class: "readout" }, undefined, panel);
     const message = html("div", { class: "message", role: "status" }, undefined, panel);
-    panel.addEventListener("keydown", (event) => event.stopPropagation());
     return { inputs, step: button("Step", "step"), play: button("Play", "play"), reset: button("Reset", "reset"), readout, message };
   }
 

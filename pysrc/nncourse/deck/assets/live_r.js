@@ -24,7 +24,6 @@
       html("span", {}, "live · R 4.6.0 in your browser (webR)", head);
       html("button", { type: "button", class: "live-r-close", "aria-label": "close" }, "×", head).addEventListener("click", () => panel.remove());
       html("pre", { class: "live-r-text" }, "", panel);
-      panel.addEventListener("keydown", (event) => event.stopPropagation());
     }
     return panel.querySelector(".live-r-text");
   }
@@ -110,7 +109,6 @@
       const go = html("button", { type: "button", class: "live-r-run" }, "Run", bar);
       edit.addEventListener("click", () => toggleEdit(listing, edit));
       go.addEventListener("click", () => run(listing));
-      bar.addEventListener("keydown", (event) => event.stopPropagation());
     });
   }
 
