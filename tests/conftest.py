@@ -70,6 +70,22 @@ def built_in_deck(r, tmp_path_factory):
     return render.render("revealjs", tmp_path_factory.mktemp("deck"), use_quarto=False).path
 
 
+@pytest.fixture(scope="session")
+def quarto_deck(r, tmp_path_factory):
+    """The week's deck rendered by the Quarto CLI, its HTML copied alone into an empty folder
+    (what a student gets); skipped where quarto is not on PATH, failed in CI."""
+    import shutil
+
+    from nncourse.deck import render
+
+    if shutil.which("quarto") is None:
+        unavailable("quarto is not on PATH (CI installs it from ../shared/tools/quarto)")
+    done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True)
+    alone = tmp_path_factory.mktemp("alone") / done.path.name
+    shutil.copyfile(done.path, alone)
+    return alone
+
+
 def chromium_or_skip() -> str:
     """The system Chromium the slide checks drive; skipped with the reason outside CI."""
     from nncourse.deck import slidecheck

@@ -430,7 +430,9 @@ def render(
     if use_quarto:
         if quarto is None:
             raise RenderError("quarto: not found on PATH")
-        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
+        from . import quarto as quarto_cli
+
+        done = quarto_cli.render(quarto, document, to, target.parent)
         if done.returncode != 0:
             raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
         return Rendered(target, "quarto")

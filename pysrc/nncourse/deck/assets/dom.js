@@ -29,8 +29,8 @@
     const active = control();
     if (active && active.tagName !== "TEXTAREA") active.blur();
   };
-  document.addEventListener("pointerup", () => setTimeout(release), true);
-  document.addEventListener("pointercancel", () => setTimeout(release), true);
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("pointercancel", release, true);
   document.addEventListener("keydown", (event) => {
     const active = control();
     if (!active || !DECK_KEYS.has(event.key) || active.tagName === "TEXTAREA") return;
