@@ -5,7 +5,6 @@ kind of problem it claims to see, shown here on a small deck with one fault adde
 """
 
 import re
-import shutil
 
 import pytest
 from conftest import chromium_or_skip
