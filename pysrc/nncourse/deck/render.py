@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,7 +150,8 @@ def _render_with_quarto(quarto: str | None, document: Path, to: str, target: Pat
     """``quarto render`` into the target's folder, its own error shown when it fails."""
     if quarto is None:
         raise RenderError("quarto: not found on PATH")
-    command = [quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, R_ENGINE: r_engine})
+    from . import quarto as quarto_cli
+
+    done = quarto_cli.render(quarto, document, to, target.parent, env={R_ENGINE: r_engine})
     if done.returncode != 0:
         raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
