@@ -23,6 +23,7 @@ from .document import Cell, RenderError, format_options, options_for
 REVEALJS = NODE_MODULES / "reveal.js"
 QUARTO_LOOK = Path(__file__).with_name("assets") / "quarto-look.css"
 LINE_STEPS = Path(__file__).with_name("assets") / "line_steps.js"
+SPEAKER_VIEW = Path(__file__).with_name("assets") / "speaker_view.js"
 
 
 def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
@@ -166,7 +167,7 @@ def _reveal_args(ast: dict, options: dict, scratch: Path) -> list[str]:
         f"--variable=revealjs-url={REVEALJS}",
         f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
         *(f"--variable={key}={_js(key, value)}" for key, value in reveal_config(options).items()),
-        f"--include-after-body={_write(scratch / 'line-steps.html', '<script>', LINE_STEPS.read_text(), '</script>')}",
+        *(f"--include-after-body={_write(scratch / f'{js.stem}.html', '<script>', js.read_text(), '</script>')}" for js in (LINE_STEPS, SPEAKER_VIEW)),
     ]
 
 
