@@ -12,7 +12,7 @@ import pytest
 from conftest import chromium_or_skip, unavailable
 from nncourse.cli import main
 from nncourse.deck import document, handout
-from nncourse.paths import SLIDES
+from nncourse import paths
 
 pytestmark = pytest.mark.r  # the week's deck runs R
 
@@ -52,7 +52,7 @@ def slides_of(deck) -> list[dict]:
 
 def stepped_listing() -> list[str]:
     """The lines of the deck's listing shown in steps (``code-line-numbers: "1-18|20-34"``)."""
-    _, cells = document.read_document(SLIDES / "week10-neural-networks.qmd")
+    _, cells = document.read_document(paths.WEEK10.deck)
     (cell,) = [c for c in cells if c.kind == "code" and "|" in str(c.options.get("code-line-numbers", ""))]
     return [line for line in cell.source.splitlines() if line.strip()]
 

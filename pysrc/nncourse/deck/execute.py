@@ -15,8 +15,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..paths import SLIDES
-from .document import DECK, Cell, RenderError, options_for, project_options, read_document
+from .. import paths
+from .document import Cell, RenderError, options_for, project_options, read_document
 
 # What Quarto's Jupyter engine runs first in the kernel: inline PNG figures.
 KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
@@ -27,10 +27,11 @@ OUTPUT_LIMIT = 100_000  # characters of text a chunk's outputs may put in the do
 TEXT = ("text/html", "text/markdown", "text/plain")  # the order to_markdown prefers them in
 
 
-def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT, r_engine: str = "rpy2") -> tuple[dict, list[Cell]]:
-    """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
-    the document's folder. Cells come back with their outputs (nbformat dicts); the
-    kernel's :data:`R_ENGINE` names ``r_engine``, the R that :mod:`.slide` runs.
+def execute(path: Path | None = None, progress=None, *, cell_timeout: float = CELL_TIMEOUT, r_engine: str = "rpy2") -> tuple[dict, list[Cell]]:
+    """Execute every ``eval``-ed chunk of a ``.qmd`` (the project's deck by default) in one
+    Jupyter kernel, in order, from the document's folder. Cells come back with their
+    outputs (nbformat dicts); the kernel's :data:`R_ENGINE` names ``r_engine``, the R that
+    :mod:`.slide` runs.
 
     A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
     (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
@@ -41,7 +42,7 @@ def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = 
     from nbclient import NotebookClient
 
     progress = progress or (lambda message: None)
-    path = Path(path)
+    path = Path(path) if path is not None else paths.project().deck
     front, cells = read_document(path)
     defaults = {**(project_options(path.parent).get("execute") or {}), **(front.get("execute") or {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]

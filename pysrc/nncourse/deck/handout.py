@@ -17,7 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-ASSETS = Path(__file__).with_name("assets")
+from ..paths import ASSETS
+
 # reveal.js's print view, fragments shown at once (not a page per step), one page per slide
 PRINT_VIEW = "print-pdf&pdfSeparateFragments=false&pdfMaxPagesPerSlide=1"
 LAID_OUT = "document.querySelector('.pdf-page') && !document.querySelector('.loading-scroll-mode')"

@@ -8,19 +8,18 @@ document (:mod:`.document`), executes its Python chunks in a Jupyter kernel
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import SLIDES
-from .document import DECK, RenderError, check_chunks, project_options, read_document
+from .. import paths
+from .document import RenderError, check_chunks, project_options, read_document
 from .execute import CELL_TIMEOUT, R_ENGINE, execute
 from .pandoc import build_html, check_format, to_markdown
 
 FORMATS = ("revealjs", "html")
-__all__ = ["CELL_TIMEOUT", "DECK", "FORMATS", "SLIDES", "RenderError", "Rendered", "render", "rendered_path"]
+__all__ = ["CELL_TIMEOUT", "FORMATS", "RenderError", "Rendered", "render", "rendered_path"]
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,13 @@ class Rendered:
     handout: Path | None = None  # the PDF, when one was asked for
 
 
-def rendered_path(document: Path = SLIDES / DECK, output_dir: Path | None = None) -> Path:
-    """Where rendering ``document`` writes: ``<output_dir>/<name>.html``, in ``_output``
-    beside the document by default (Quarto's place for a project's output)."""
-    document = Path(document).resolve()
-    folder = Path(output_dir).resolve() if output_dir else document.parent / "_output"
+def rendered_path(document: Path | None = None, output_dir: Path | None = None) -> Path:
+    """Where rendering ``document`` (the project's deck by default) writes:
+    ``<output_dir>/<name>.html``, by default in :func:`nncourse.paths.output_folder`
+    (``_output`` beside the document, Quarto's place; the current folder's for the
+    package's bundled copy)."""
+    document = Path(document) if document is not None else paths.project().deck
+    folder = Path(output_dir).resolve() if output_dir else paths.output_folder(document)
     return folder / (document.stem + ".html")
 
 
@@ -44,16 +45,16 @@ def render(
     progress=None,
     *,
     use_quarto: bool | None = None,
-    document: Path = SLIDES / DECK,
+    document: Path | None = None,
     cell_timeout: float = CELL_TIMEOUT,
     force: bool = False,
     pdf: bool = False,
     notes: bool = False,
     r_engine: str = "rpy2",
 ) -> Rendered:
-    """Render ``document`` (the deck by default): with ``quarto`` when on PATH (unless
-    ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
-    (default: ``_output`` beside the document): the HTML and, with ``pdf``, the handout
+    """Render ``document`` (the project's deck by default, :mod:`nncourse.paths`): with
+    ``quarto`` when on PATH (unless ``use_quarto=False``), else by the built-in path. Writes
+    only into ``output_dir`` (default: :func:`rendered_path`'s): the HTML and, with ``pdf``, the handout
     beside it (:mod:`.handout`; ``notes`` adds the speaker notes). The deck's R runs on
     ``r_engine``: the system R through rpy2 (the course's default) or R 4.6 in webR; the
     kernel gets it as the environment variable ``NNCOURSE_R_ENGINE``, which
@@ -63,16 +64,17 @@ def render(
     its front matter and chunk options, the project's ``_quarto.yml``, the style sheets,
     and that the output files may be written (not a tracked source, nor a file no
     renderer made, unless ``force``; see :mod:`nncourse.safe_write`)."""
-    document = _checked_document(to, document, cell_timeout)
+    asked = Path(document) if document is not None else paths.project().deck
+    document = _checked_document(to, asked, cell_timeout)
     _check_options(to, pdf, notes, r_engine)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
     _check_settings(document, to, quarto=use_quarto)
-    target = _checked_target(document, output_dir, force)
+    target = _checked_target(asked, output_dir, force)
     printed = _checked_handout(target, force) if pdf else None
     if use_quarto:
-        _render_with_quarto(quarto, document, to, target, r_engine)
+        _render_with_quarto(quarto, document, to, target, r_engine, bundled=paths.is_bundled(asked))
     else:
         front, cells = execute(document, progress, cell_timeout=cell_timeout, r_engine=r_engine)
         with tempfile.TemporaryDirectory() as assets:
@@ -146,12 +148,17 @@ def _checked_target(document: Path, output_dir: Path | None, force: bool) -> Pat
     return check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
 
 
-def _render_with_quarto(quarto: str | None, document: Path, to: str, target: Path, r_engine: str) -> None:
-    """``quarto render`` into the target's folder, its own error shown when it fails."""
+def _render_with_quarto(quarto: str | None, document: Path, to: str, target: Path, r_engine: str, *, bundled: bool) -> None:
+    """``quarto render`` into the target's folder, its own error shown when it fails. Quarto
+    writes ``.quarto/`` into the document's project: the package's bundled copy (read
+    only) is rendered from a temporary copy instead."""
     if quarto is None:
         raise RenderError("quarto: not found on PATH")
     from . import quarto as quarto_cli
 
-    done = quarto_cli.render(quarto, document, to, target.parent, env={R_ENGINE: r_engine})
+    with tempfile.TemporaryDirectory() as scratch:
+        if bundled:
+            document = Path(shutil.copytree(document.parent, Path(scratch) / document.parent.name)) / document.name
+        done = quarto_cli.render(quarto, document, to, target.parent, env={R_ENGINE: r_engine})
     if done.returncode != 0:
         raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
