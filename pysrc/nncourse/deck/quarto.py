@@ -16,9 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..paths import NODE_MODULES
-
-MATHJAX_MAIN = NODE_MODULES / "mathjax" / "es5" / "node-main.js"
+from .. import paths
 
 
 def environment() -> dict[str, str]:
@@ -26,7 +24,7 @@ def environment() -> dict[str, str]:
     default, which has nncourse) and the MathJax the Lua filter runs (``NNCOURSE_MATHJAX``)."""
     env = dict(os.environ)
     env.setdefault("QUARTO_PYTHON", sys.executable)
-    env.setdefault("NNCOURSE_MATHJAX", str(MATHJAX_MAIN))
+    env.setdefault("NNCOURSE_MATHJAX", str(paths.node_modules() / "mathjax" / "es5" / "node-main.js"))
     return env
 
 
