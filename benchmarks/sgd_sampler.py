@@ -17,7 +17,7 @@ import timeit
 
 import numpy as np
 
-from nncourse.algorithms import minibatch
+from nncourse.algorithms import linear, minibatch
 from nncourse.algorithms.linear import mse_gradient
 
 BATCH = 20
@@ -31,6 +31,26 @@ def step_time(rng, X, y, betas, number: int) -> float:
         return betas - 0.01 * mse_gradient(X[indices], y[indices], betas)
 
     return min(timeit.repeat(step, number=number, repeat=5)) / number
+
+
+def regression(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    return X, X @ np.array([1.5, -2.0]) + rng.normal(size=n)
+
+
+def call_ratios(small: int = 10**3, large: int = 10**7, epochs: int = 1000) -> dict[str, float]:
+    """``linear.sgd``'s whole call and its step at ``large`` rows against ``small`` (issue 21:
+    goals <= 3x and <= 1.5x), side by side in this run, on data made beforehand (the call's
+    one read of it is part of the call). A step is what ``2 * epochs`` epochs cost over
+    ``epochs``, divided by ``epochs``: the loop's own step, batches drawn as SGD draws them.
+    Each time the best of five."""
+    out = {}
+    for name, n in (("small", small), ("large", large)):
+        X, y = regression(n)
+        call = {k: min(timeit.repeat(lambda: linear.sgd(X, y, epochs=k, rng=1), number=1, repeat=5)) for k in (epochs, 2 * epochs)}
+        out[f"call {name}"], out[f"step {name}"] = call[epochs], (call[2 * epochs] - call[epochs]) / epochs
+    return {"call": out["call large"] / out["call small"], "step": out["step large"] / out["step small"], **out}
 
 
 def main() -> None:
