@@ -101,7 +101,7 @@ def test_a_slider_reached_by_tab_takes_the_arrows_and_gives_the_deck_its_other_k
     assert page.evaluate("Reveal.getIndices()") == before
     assert int(slider.input_value()) == int(value) + 1
     page.keyboard.press("PageDown")  # a clicker's key: the deck moves, the slider stays
-    assert page.evaluate("Reveal.getIndices()")["h"] == before["h"] + 1
+    assert page.evaluate("Reveal.getIndices()")["v"] == before["v"] + 1
     assert int(slider.input_value()) == int(value) + 1
 
 
@@ -134,7 +134,7 @@ def test_readouts_say_divergence_in_words_never_nan(page):
     set_rate(explorer, 0.3)
     for _ in range(12):  # well past divergence: NumPy's iterates are inf and nan by now
         explorer.locator("button.step").click()
-    text = explorer.inner_text(".explorer-controls")
+    text = explorer.locator(".explorer-controls").inner_text()
     assert "NaN" not in text and "Infinity" not in text and "ran away" in text
     assert explorer.locator(".message").inner_text().startswith("Diverged at step ")
 

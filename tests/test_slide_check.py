@@ -19,7 +19,7 @@ FAULTS = {
     "scrolling code": ("<pre><code>" + "\n".join(f"line {k}" for k in range(60)) + "</code></pre>", "code cut off (it scrolls)"),
     "wide code": ("<pre><code>" + "x" * 400 + "</code></pre>", "code cut off at the side"),
     "tiny text": ('<p style="font-size: 9px">footnote nobody can read</p>', "text smaller than 18 px"),
-    "tiny code": ('<pre style="font-size: 11px"><code>x = 1</code></pre>', "code smaller than 14 px"),
+    "tiny code": ('<pre style="font-size: 11px"><code>x = 1</code></pre>', "code smaller than 16 px"),
     "raw TeX": ("<p>the slope \\(f'(x)\\) untypeset</p>", "raw TeX visible"),
     "untypeset maths": ('<p><span class="math inline">x^2</span></p>', "maths not typeset"),
     "broken image": ('<img alt="a broken figure" src="data:image/png;base64,AAAA">', "image did not load"),
@@ -105,7 +105,7 @@ def test_render_check_exits_non_zero_and_says_which_slide(decks, tmp_path, capsy
     monkeypatch.setattr(render, "render", lambda *a, **k: render.Rendered(decks[1], "built-in"))
     assert main(["render", "--built-in", "--check", "--screenshots", str(tmp_path / "shots")]) == 1
     out = capsys.readouterr().out
-    assert re.search(r"FIX  6/13  tiny text\n +- text smaller than 18 px on screen \(8\.\d px\): \"footnote nobody can read\"", out), out
+    assert re.search(rf"FIX  6/{len(FAULTS) + 2}  tiny text\n +- text smaller than 18 px on screen \(8\.\d px\): \"footnote nobody can read\"", out), out
     assert f"2/{len(FAULTS) + 2} slides clean" in out
     assert len(list((tmp_path / "shots").glob("*.png"))) == len(FAULTS) + 2
 

@@ -64,7 +64,7 @@ HISTORY = [  # (year drawn, as the lecture says it, what happened)
     (1943, "1943", "McCulloch & Pitts:\nneurons as logical units"),
     (1958, "1958", "Rosenblatt:\nMark I Perceptron"),
     (1969, "1969", "Minsky & Papert:\n\"Perceptrons\", its limits"),
-    (2000, "late 1990s, 2000s", "deep learning"),
+    (2000, "late 1990s and early 2000s", "deep learning"),
 ]
 AI_WINTER = (1969, 1998)  # from "Perceptrons" to "the re-surgence of interest in late 1990s"
 
@@ -84,7 +84,7 @@ def history() -> Figure:
         ax.plot([year], [0], "o", color=VERMILION, ms=12, zorder=3)
         text = f"{when}\n{what}" if up else f"{what}\n{when}"
         ax.text(year, 1.05 if up else -1.05, text, ha="center", va="bottom" if up else "top", fontsize=18, linespacing=1.2)
-    ax.set_xlim(1935, 2012)
+    ax.set_xlim(1935, 2025)
     ax.set_ylim(-2.3, 2.3)
     ax.axis("off")
     return fig

@@ -198,7 +198,7 @@
     const sgdTrail = polyline(p.layer, [], "path sgd");
     const STEPS = 1000; // the lecture's epochs
     const low = Math.floor(Math.log10(minimum) * 10) / 10;
-    const q = plot(svg, [600, 15, 380, 360], [0, STEPS], [low, low + 1.2], ["step", "log₁₀ MSE"], root.id + "-clip2");
+    const q = plot(svg, [600, 15, 355, 360], [0, STEPS], [low, low + 1.2], ["step", "log₁₀ MSE"], root.id + "-clip2");
     const gdLoss = polyline(q.layer, [], "path gd");
     const sgdLoss = polyline(q.layer, [], "path sgd");
     const ui = controls(root, [

@@ -52,7 +52,14 @@
         const { WebR } = await import(new URL("webr/webr.js", location.href).href); // the browser build (webr.mjs is Node's)
         const webR = new WebR({ baseUrl: new URL("webr/", location.href).href, interactive: false });
         await webR.init();
-        await webR.evalRVoid("invisible(glm)"); // stats loaded, as the first listing needs it
+        // warmed as a Run works (a scratch environment, a captured evaluation) on throwaway
+        // data: the first capture and the first lm, glm, summary and predict cost seconds in
+        // webR, which the first Run in the hall then does not pay
+        const scratch = await new webR.REnvironment({});
+        await capture(webR, `d <- data.frame(Y = c(0, 1, 1, 0), X1 = c(0, 0, 1, 1), X2 = c(0, 1, 0, 1))
+          for (f in list(lm(Y ~ X1 + X2, data = d), glm(Y ~ X1 + X2, data = d, family = binomial(link = "logit")))) {
+            print(summary(f)); print(predict(f, newdata = d, type = "response"))
+          }`, scratch);
         state.ready = true;
         document.documentElement.dataset.liveR = "ready"; // for the tests
         return webR;

@@ -1,12 +1,13 @@
 -- Typesets the deck's maths at build time in Quarto's rendering, as the built-in path does
--- (nncourse.deck.mathsvg): every formula goes through MathJax 3 in Node.js
--- (typeset_math.cjs, beside this file) and comes back as finished SVG, so the rendered file
--- alone shows the maths, with no script, font or network. slides/_quarto.yml lists it under
--- `filters:`. MathJax is node_modules/mathjax of the checkout (NNCOURSE_MATHJAX, the path of
--- its es5/node-main.js, overrides).
+-- (nncourse.deck.mathsvg): every formula goes through MathJax 3 in Node.js and comes back as
+-- finished SVG, so the rendered file alone shows the maths, with no script, font or network.
+-- _quarto.yml lists it under `filters:`; it travels with the project. The typesetter is the
+-- package's (pysrc/nncourse/deck/assets/typeset_math.cjs, NNCOURSE_TYPESETTER overrides), MathJax
+-- the project's node_modules/mathjax (NNCOURSE_MATHJAX, the path of its es5/node-main.js,
+-- overrides); `nncourse render` sets both.
 local here = pandoc.path.directory(pandoc.path.join({ pandoc.system.get_working_directory(), PANDOC_SCRIPT_FILE }))
-local typesetter = here .. "/typeset_math.cjs"
-local mathjax = os.getenv("NNCOURSE_MATHJAX") or pandoc.path.normalize(here .. "/../../../../node_modules/mathjax/es5/node-main.js")
+local typesetter = os.getenv("NNCOURSE_TYPESETTER") or (here .. "/../pysrc/nncourse/deck/assets/typeset_math.cjs")
+local mathjax = os.getenv("NNCOURSE_MATHJAX") or (here .. "/../node_modules/mathjax/es5/node-main.js")
 
 local formulas, nodes = {}, {}
 
