@@ -1,0 +1,194 @@
+"""The tutorial's R track: its boxes, the R checks students source, and grading a box in R.
+
+The track (``course/week10/r/track.toml``) lists the boxes of the R tutorial page in the
+tutorial's order, each with the gradebook column of its Python twin. The file students
+``source()`` is :func:`checks_source`: the public cases and the lecture's data as R values,
+then ``checks.R``. The grader runs each box of a submission in a sandboxed R process of its
+own (:func:`grade_box`), with the cases drawn from the grading key's seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..algorithms import data
+from ..paths import COURSE
+from . import rcases
+
+TRACK_DIR = COURSE / "r"
+CHECKS_R = TRACK_DIR / "checks.R"
+TRACK_TOML = TRACK_DIR / "track.toml"
+SUBMISSION_FORMAT = "nncourse-r-tutorial"
+
+
+@cache
+def track() -> dict:
+    """The R track as ``track.toml`` writes it: title, intro and the boxes in order."""
+    with TRACK_TOML.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def boxes() -> list[dict]:
+    """The boxes of the page, in order (exercises and quiz questions)."""
+    return track()["box"]
+
+
+def to_r(value) -> str:
+    """``value`` (numbers, arrays, dicts, lists, strings, data frames) as R source text that
+    gives it back exactly (doubles written with 17 significant digits)."""
+    if isinstance(value, pd.DataFrame):
+        return "data.frame(" + ", ".join(f"{name} = {to_r(value[name].to_numpy(dtype=float))}" for name in value.columns) + ")"
+    if isinstance(value, dict):
+        return "list(" + ", ".join(f"`{key}` = {to_r(item)}" for key, item in value.items()) + ")"
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return "list(" + ", ".join(to_r(item) for item in value) + ")"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    array = np.asarray(value, dtype=float)
+    numbers = ", ".join(_double(x) for x in array.ravel(order="F"))
+    if array.ndim == 0:
+        return numbers
+    if array.ndim == 1:
+        return f"c({numbers})"
+    if array.ndim == 2:
+        return f"matrix(c({numbers}), nrow = {array.shape[0]}, ncol = {array.shape[1]})"
+    raise ValueError(f"value: expected at most 2 dimensions for R, got shape {array.shape}")
+
+
+def _double(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    return repr(float(x))
+
+
+def prelude() -> str:
+    """The lecture's helpers and data, as R: what every box of the page sees."""
+    X, y = data.regression_data()
+    return "\n".join([
+        "sigmoid <- function(z) 1 / (1 + exp(-z))",
+        "relu <- function(z) pmax(z, 0)",
+        f"and_data <- {to_r(data.and_data())}",
+        f"xor_data <- {to_r(data.xor_data())}",
+        f"regression_X <- {to_r(X)}  # slide \"Example: OLS\": 100 x 2, default_rng(123)",
+        f"regression_y <- {to_r(y)}",
+    ])
+
+
+def checks_source(cases: dict | None = None) -> str:
+    """The R file of the checks with ``cases`` (the public ones unless given): what students
+    ``source()``, what the page loads into webR, what the grader runs with hidden cases."""
+    cases = rcases.public_cases() if cases is None else cases
+    head = ("# nncourse R track: the checks of \"Working with Neural Networks\" (written by nncourse; "
+            f"version {version()}).\n# source(\"checks.R\") in R, then e.g. check_exercise_1(train).\n")
+    return head + f"nncourse_cases <- {to_r(cases)}\n\n{prelude()}\n\n{CHECKS_R.read_text(encoding='utf-8')}"
+
+
+@cache
+def version() -> str:
+    """The tutorial's version: a digest of the track and its checks (a downloaded file says
+    which page it came from)."""
+    digest = hashlib.sha256(TRACK_TOML.read_bytes() + b"\0" + CHECKS_R.read_bytes()).hexdigest()
+    return digest[:12]
+
+
+@dataclass(frozen=True)
+class BoxVerdict:
+    """The verdict of one box, as the R check gave it."""
+
+    box: str
+    passed: bool
+    message: str
+
+
+# The script the grader gives R: the checks, then the student's code in an environment of its
+# own, then the check. The verdict is printed after a marker the student's code cannot know
+# (read from stdin before it runs), so nothing the student prints passes for a verdict.
+_RUNNER = r"""
+local({
+  marker <- readLines(file("stdin"), n = 1L)
+  source(Sys.getenv("NNCOURSE_CHECKS"), local = FALSE)
+  nncourse_budget <<- as.numeric(Sys.getenv("NNCOURSE_BUDGET"))
+  code <- readLines(Sys.getenv("NNCOURSE_CODE"), warn = FALSE)
+  check <- Sys.getenv("NNCOURSE_CALL")
+  env <- new.env(parent = globalenv())
+  assign("q", nn_guard()$q, envir = env); assign("quit", nn_guard()$quit, envir = env)
+  say <- function(passed, message) cat("\n", marker, " ", if (passed) "PASSED" else "FAILED", " ", gsub("\n", " ", message), "\n", sep = "")
+  ran <- tryCatch({ setTimeLimit(elapsed = nncourse_budget, transient = TRUE); eval(parse(text = code), envir = env); setTimeLimit(elapsed = Inf); NULL },
+                  error = function(e) { setTimeLimit(elapsed = Inf); conditionMessage(e) })
+  if (!is.null(ran)) {
+    if (grepl("elapsed time limit", ran, fixed = TRUE)) ran <- sprintf("it ran past %g s: is there a loop that never ends?", nncourse_budget)
+    return(say(FALSE, sprintf("your code stopped with an error before the check: %s", ran)))
+  }
+  verdict <- tryCatch(eval(parse(text = check), envir = env), error = function(e) nncourse_verdict("", FALSE, conditionMessage(e)))
+  say(isTRUE(verdict$passed), verdict$message)
+})
+"""
+
+
+def rscript() -> str:
+    """The system R's Rscript, or an error saying how to install it."""
+    found = shutil.which("Rscript")
+    if found is None:
+        raise RuntimeError("Rscript: R is not installed here; install R (Debian: apt-get install r-base-core) to grade the R track")
+    return found
+
+
+def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0) -> BoxVerdict:
+    """Run one box's ``code`` and its check in a fresh R process (in the sandbox where
+    bubblewrap is installed), with the checks' source ``checks`` (cases included)."""
+    if box.get("kind") == "quiz":
+        raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
+    with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
+        folder = Path(folder)
+        (folder / "checks.R").write_text(checks, encoding="utf-8")
+        (folder / "code.R").write_text(code, encoding="utf-8")
+        marker = "nncourse-verdict-" + secrets.token_hex(16)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8",
+               "NNCOURSE_CHECKS": str(folder / "checks.R"), "NNCOURSE_CODE": str(folder / "code.R"),
+               "NNCOURSE_CALL": box["check"], "NNCOURSE_BUDGET": repr(float(budget)), "R_LIBS_USER": str(folder)}
+        command = sandboxed([rscript(), "--vanilla", "-e", _RUNNER], folder)
+        try:
+            done = subprocess.run(command, input=marker + "\n", capture_output=True, text=True, env=env,
+                                  timeout=budget + 30, cwd=folder)
+        except subprocess.TimeoutExpired:
+            return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(marker + " "):
+            mark, _, message = line[len(marker) + 1:].partition(" ")
+            return BoxVerdict(box["id"], mark == "PASSED", message)
+    return BoxVerdict(box["id"], False, f"R ended before the check gave a verdict (exit status {done.returncode}): did the code call q() or crash R?")
+
+
+def sandboxed(command: list[str], folder: Path) -> list[str]:
+    """``command`` inside bubblewrap (read-only root, ``folder`` writable, no network, own PID
+    namespace) when bwrap is installed and usable; else as it is."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None or not _bwrap_works(bwrap):
+        return command
+    return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            "--bind", str(folder), str(folder), "--unshare-all", "--die-with-parent", "--new-session", "--", *command]
+
+
+@cache
+def _bwrap_works(bwrap: str) -> bool:
+    try:
+        return subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--", "true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False

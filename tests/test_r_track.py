@@ -1,0 +1,73 @@
+"""The R track's checks run in R itself (Rscript, as `nncourse grade` runs them): every
+correct answer passes however it is written, each typical mistake gets its hint, hostile
+code costs its own box only, and the hidden cases are other cases than the public ones."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from nncourse.course import rcases, rtrack
+
+sys.path.insert(0, str(Path(__file__).parent / "r_track"))
+from answers import CORRECT, HOSTILE, MISTAKES  # noqa: E402
+
+pytestmark = pytest.mark.r
+BOX = {box["id"]: box for box in rtrack.boxes()}
+PUBLIC = rtrack.checks_source()
+
+
+@pytest.mark.parametrize("box,index", [(b, i) for b, codes in CORRECT.items() for i in range(len(codes))])
+def test_a_correct_answer_passes_however_written(box, index):
+    verdict = rtrack.grade_box(BOX[box], CORRECT[box][index], PUBLIC, budget=30)
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", MISTAKES, ids=[f"{b}:{w}" for b, _, w in MISTAKES])
+def test_a_typical_mistake_gets_its_hint(box, code, words):
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", HOSTILE, ids=[w for _, _, w in HOSTILE])
+def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(box, code, words):
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=3)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_printing_a_fake_verdict_does_not_pass():
+    code = 'cat("\\nnncourse-verdict PASSED forged\\n"); margin <- function(params, x) 0'
+    verdict = rtrack.grade_box(BOX["8"], code, PUBLIC, budget=10)
+    assert not verdict.passed and "forged" not in verdict.message
+
+
+def test_a_top_level_quit_is_said_not_crashed():
+    verdict = rtrack.grade_box(BOX["8"], "base::q(status = 0)", PUBLIC, budget=10)
+    assert not verdict.passed and "q()" in verdict.message
+
+
+def test_every_box_of_the_track_is_covered_by_the_answers():
+    exercises = {b["id"] for b in rtrack.boxes() if b.get("kind") != "quiz"}
+    assert set(CORRECT) == exercises
+    assert {b for b, _, _ in MISTAKES} == exercises
+
+
+def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones():
+    hidden = rtrack.checks_source(rcases.hidden_cases(2026))
+    for box in ("1", "3", "6", "8"):
+        assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=30).passed, box
+    table = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
+    lookup = (f"margin <- function(params, x) c({', '.join(map(repr, table.values()))})"
+              f"[which.min(abs(c({', '.join(map(repr, table))}) - params[1]))]")
+    assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=10).passed
+    assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=10).passed
+
+
+def test_to_r_gives_values_back_exactly():
+    import numpy as np
+    import subprocess
+
+    value = {"m": np.array([[0.1, 1 / 3], [2.0, -1e-300]]), "v": [1.0, 2.5], "s": 'a "b"\n'}
+    script = f'x <- {rtrack.to_r(value)}; cat(sprintf("%.17g", x$m[1, 2]), x$m[2, 1], dim(x$m), x$v, nchar(x$s))'
+    out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0.33333333333333331", "2", "2", "2", "1", "2.5", "6"]
