@@ -192,3 +192,34 @@ def _bwrap_works(bwrap: str) -> bool:
         return subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--", "true"], capture_output=True, timeout=30).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+def read_work(path) -> dict:
+    """A file from the page's "Download my work", checked: its boxes by id."""
+    import json
+
+    path = Path(path)
+    try:
+        work = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: expected the JSON file the R tutorial's \"Download my work\" writes, could not read it ({exc})") from None
+    if not isinstance(work, dict) or work.get("format") != SUBMISSION_FORMAT or not isinstance(work.get("boxes"), dict):
+        raise ValueError(f"{path}: expected a file with \"format\": \"{SUBMISSION_FORMAT}\" and its boxes, got something else")
+    return work
+
+
+def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0) -> dict[str, BoxVerdict]:
+    """Grade a downloaded R tutorial file: each exercise box in R with ``checks`` (hidden
+    cases from the key), each question against the key's ``quiz`` answers; by gradebook column."""
+    work = read_work(path)
+    verdicts = {}
+    for box in boxes():
+        given = work["boxes"].get(box["id"]) or {}
+        if box.get("kind") == "quiz":
+            answer = str(given.get("answer") or "").strip().lower()
+            right = quiz.get(box["question"])
+            verdicts[box["column"]] = BoxVerdict(box["id"], answer == right, "right" if answer == right else f"answer {answer or 'missing'}")
+        else:
+            code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
+            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget)
+    return verdicts

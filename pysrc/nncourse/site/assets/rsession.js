@@ -60,6 +60,7 @@ export class RSession {
 
   // Run a box's code ("run") or run it and check it ("check"): {status, message, output}.
   async run(code, mode, call) {
+    await this.probe;
     const webR = await this.start();
     const stopped = new Promise((resolve) => { this.stopRun = resolve; });
     const work = (async () => {
@@ -91,8 +92,12 @@ export class RSession {
   stop() {
     if (!this.stopRun) return;
     if (this.isolated && this.webR) {
-      this.webR.interrupt();
+      const webR = this.webR;
+      webR.interrupt();
       this.stopRun({ status: "stopped", message: "stopped: R was interrupted.", output: "" });
+      // R must answer again after the interrupt; if it does not within 1.5 s, start another
+      this.probe = Promise.race([webR.evalRNumber("1").then(() => true, () => false), new Promise((ok) => setTimeout(() => ok(false), 1500))])
+        .then((answered) => { if (!answered && this.webR === webR) return this.restart("R did not answer after Stop; starting it again"); });
     } else {
       this.restart("Stop: R restarts (this host sends no cross-origin isolation headers, so R cannot be interrupted)");
       this.stopRun({ status: "stopped", message: "stopped: R was restarted (this page cannot interrupt R without cross-origin isolation); it is ready again in a few seconds.", output: "" });
