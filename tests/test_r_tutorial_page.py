@@ -195,3 +195,42 @@ def test_the_page_holds_no_solution_and_no_key(site):
             assert code.strip().splitlines()[-1].strip() not in text or code.strip().splitlines()[-1].strip() in ("}", "params", "b")
     assert "quiz" not in json.loads(text.split('id="nncourse-track">')[1].split("</script>")[0]).get("answers", {})
     assert "never settle" in text and '"right"' not in text
+
+
+def source_verdict(box, code) -> tuple[bool, str]:
+    """The verdict in R itself: source("checks.R"), the code, the check, as a student in RStudio."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "checks.R").write_text(rtrack.checks_source())
+        Path(folder, "code.R").write_text(code)
+        script = (f'source("checks.R"); source("code.R"); v <- {BOX[box]["check"]}; '
+                  'cat("\\n@@", if (v$passed) "PASSED" else "FAILED", v$message, "\\n")')
+        out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], cwd=folder, capture_output=True, text=True, timeout=120).stdout
+    line = [l for l in out.splitlines() if l.startswith("@@ ")][-1]
+    mark, _, message = line[3:].partition(" ")
+    return mark == "PASSED", message.strip()
+
+
+CLASS = [("8", CORRECT["8"][1]), ("2", MISTAKES[2][1]), ("6", MISTAKES[-6][1]), ("3", CORRECT["3"][1]), ("8", 'margin <- function(params, x) stop("no margin today")')]
+
+
+def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(browser, plain_server, tmp_path):
+    page = open_page(browser, plain_server)
+    seen = {}
+    for box, code in CLASS:
+        set_code(page, box, code)
+        passed, message, _ = check(page, box)
+        seen[box] = (passed, message.split(": PASSED ", 1)[-1].split(": NOT YET ", 1)[-1].strip())
+    with page.expect_download() as download:
+        page.locator("#download").click()
+    path = tmp_path / "work.json"
+    download.value.save_as(path)
+    work = json.loads(path.read_text())
+    assert work["version"] == rtrack.version() and work["boxes"]["8"]["verdict"]["passed"] is False
+    graded = rtrack.grade_work(path, rtrack.checks_source(), {"1": "b", "8": "b"}, budget=60)
+    for box, (passed, message) in seen.items():
+        assert (graded[BOX[box]["column"]].passed, graded[BOX[box]["column"]].message) == (passed, message), box
+        assert source_verdict(box, work["boxes"][box]["code"]) == (passed, message), box
+        assert work["boxes"][box]["verdict"] == {"passed": passed, "message": message}
+    page.context.close()
