@@ -16,7 +16,9 @@ def lecture_ledger():
 
 
 LECTURE = Path(__file__).resolve().parents[2] / "shared" / "lecture" / "week10-neural-networks.txt"
-IN_CI = os.environ.get("CI") == "true"
+# CI runners say so in CI ("true" on GitHub and GitLab, "1" or "yes" on others); .ci/run
+# sets CI=true whatever the runner set. Unset, empty, "false" or "0": a user's machine.
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "false", "0", "no")
 
 
 def unavailable(reason: str):
@@ -68,6 +70,22 @@ def built_in_deck(r, tmp_path_factory):
     from nncourse.deck import render
 
     return render.render("revealjs", tmp_path_factory.mktemp("deck"), use_quarto=False).path
+
+
+def quarto_or_skip() -> str:
+    """The ``quarto`` on PATH; skipped with the reason outside CI (where .ci/run installs it)."""
+    import shutil
+
+    found = shutil.which("quarto")
+    if found is None:
+        unavailable("quarto is not on PATH (.ci/run installs it from ../shared/tools/quarto); the built-in path is tested without it")
+    return found
+
+
+@pytest.fixture(scope="session")
+def quarto() -> str:
+    """The Quarto CLI (see :func:`quarto_or_skip`)."""
+    return quarto_or_skip()
 
 
 def chromium_or_skip() -> str:

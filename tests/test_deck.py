@@ -4,7 +4,6 @@ R code it runs, and renders (built-in path) to one offline reveal.js file."""
 import base64
 import io
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from nncourse.deck import slide as deck
 from nncourse.repro import computed as lecture
 from nncourse.repro import ledger
 from nncourse.r import bridge as rbridge
-from nncourse.deck import render
+from nncourse.deck import execute, render
 
 pytestmark = pytest.mark.r  # the deck runs R through rpy2
 
@@ -35,7 +34,7 @@ LECTURE_TITLES = [
 
 @pytest.fixture(scope="module")
 def executed(r):
-    return render.execute()
+    return execute.execute()
 
 
 @pytest.fixture(scope="module")
@@ -183,9 +182,7 @@ def test_rendered_deck_links_the_lectures_web_app_on_its_three_slides(rendered):
         assert f'href="{app}{anchor}"' in html, anchor
 
 
-def test_quarto_renders_the_deck_where_installed(tmp_path):
-    if shutil.which("quarto") is None:
-        pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in path is tested above")
+def test_quarto_renders_the_deck_where_installed(quarto, tmp_path):
     done = render.render("revealjs", tmp_path, use_quarto=True)
     assert done.engine == "quarto" and done.path.exists()
     html = done.path.read_text()

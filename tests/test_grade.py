@@ -7,11 +7,12 @@ import nbformat
 import pytest
 
 from nncourse.course import grade
-from nncourse.deck import render
+from nncourse.deck.document import to_notebook
+from nncourse.paths import ROOT
 from nncourse.cli import main
 
-SOLUTIONS = render.ROOT / "course" / "week10" / "solutions.qmd"
-TUTORIAL = render.ROOT / "course" / "week10" / "tutorial.qmd"
+SOLUTIONS = ROOT / "course" / "week10" / "solutions.qmd"
+TUTORIAL = ROOT / "course" / "week10" / "tutorial.qmd"
 
 # (name, source, edits: (text in the solutions, what replaces it)), and the marks expected.
 CLASS = {
@@ -53,7 +54,7 @@ def notebooks(tmp_path_factory):
             text = text.replace(old, new)
         qmd = folder / f"{name}.qmd"
         qmd.write_text(text)
-        nbformat.write(render.to_notebook(qmd), str(folder / f"{name}.ipynb"))
+        nbformat.write(to_notebook(qmd), str(folder / f"{name}.ipynb"))
         qmd.unlink()
         paths.append(folder / f"{name}.ipynb")
     return folder, paths

@@ -1,8 +1,10 @@
 """The MLP slide's five printed arrays agree with each other through our forward pass.
 
 The weights behind them were never printed; they are recovered from the printed
-hidden pre-activations and output pre-activations, and the forward pass must then
-print every array of the slide at printed precision.
+hidden pre-activations at (0,0), (0,1), (1,0) and the output pre-activations there.
+Those nine numbers are the recovery's input, so they check nothing: what is checked is
+every other printed number (row (1,1) of both pre-activations, the hidden layer, the
+step and sigmoid outputs), which the forward pass must print at printed precision.
 """
 
 import numpy as np
@@ -13,6 +15,10 @@ from nncourse.repro import computed as lecture
 from nncourse.algorithms import mlp
 
 
+# The printed numbers the weights are solved from, by entry: the first ones of each.
+RECOVERED_FROM = {"mlp_hidden_pre": 6, "mlp_output_pre": 3}
+
+
 @pytest.fixture(scope="module")
 def printed_weights(lecture_ledger):
     z1 = lecture_ledger["mlp_hidden_pre"].values.reshape(4, 2)
@@ -20,13 +26,13 @@ def printed_weights(lecture_ledger):
     return mlp.recover_weights(z1, z2)
 
 
-@pytest.mark.parametrize("entry_id", lecture.MLP_ENTRIES)
+# (mlp_hidden_pre's row (1, 1) agrees only to the sum of the others' roundings: checked below)
+@pytest.mark.parametrize("entry_id", [e for e in lecture.MLP_ENTRIES if e != "mlp_hidden_pre"])
 def test_forward_pass_from_recovered_weights_prints_the_slide(lecture_ledger, printed_weights, entry_id):
     entry = lecture_ledger[entry_id]
     value = np.ravel(lecture.mlp_outputs(weights=printed_weights)[entry_id])
     checks = ledger.check_numbers(entry, value)
-    if entry_id == "mlp_hidden_pre":
-        checks = checks[:6]  # row (1, 1) is derived from the others: checked below at their precision
+    checks = checks[RECOVERED_FROM.get(entry_id, 0):]
     failures = [c for c in checks if not c.ok]
     assert not failures, [(c.printed.text, c.actual) for c in failures]
 
@@ -41,10 +47,9 @@ def test_recovery_leaves_row_1_1_as_an_independent_check(lecture_ledger, printed
         assert abs(z1_row[j] - numbers[6 + j].value) <= bound
 
 
-def test_recovered_weights_are_a_trained_xor_network(printed_weights, xor_xy):
-    X, y = xor_xy
-    assert (np.round(mlp.forward(printed_weights, X)) == y).all()
-    assert printed_weights.b2 == pytest.approx(-1.44167829, abs=5e-9)
+def test_recovered_weights_classify_1_1_which_they_were_not_solved_from(printed_weights):
+    # (1, 1) is XOR's 0: the weights, solved from the other three inputs, must say so
+    assert mlp.forward(printed_weights, np.array([[1.0, 1.0]]))[0] < 0.5
 
 
 def test_recover_weights_rejects_a_layer_that_cannot_determine_b2():

@@ -1,23 +1,27 @@
 """Outputs never overwrite sources, nor a file nncourse did not make, nor write through a link."""
 
 import os
+import re
 
 import pytest
 
 from nncourse import safe_write as outputs
 from nncourse.course import tutorial
 from nncourse.cli import main
-from nncourse.safe_write import OutputError, check_target
+from nncourse.safe_write import OutputError, check_folder, check_target
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
 @pytest.mark.parametrize("source", ["pysrc/nncourse/repro/report.schema.json", "README.md", "rsrc/evaluate.R"])
-def test_report_refuses_a_tracked_source_before_any_work(source, capsys):
+def test_report_refuses_a_tracked_source_before_any_work_even_with_force(source, force, capsys):
+    before = (outputs.ROOT / source).read_bytes()
     with pytest.raises(SystemExit) as stopped:
-        main(["report", "--output", str(outputs.ROOT / source)])
+        main(["report", "--output", str(outputs.ROOT / source), *force])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert f"--output: {outputs.ROOT / source} is a source file of the repository; write somewhere else (or add --force)" in err
+    assert f"--output: {outputs.ROOT / source} is a source file of the repository; write somewhere else (--force never replaces a tracked source)" in err
     assert "seeded runs" not in err  # refused before the study started
+    assert (outputs.ROOT / source).read_bytes() == before
 
 
 def test_report_refuses_a_folder_a_foreign_file_and_an_unwritable_place(tmp_path, capsys):
@@ -31,14 +35,15 @@ def test_report_refuses_a_folder_a_foreign_file_and_an_unwritable_place(tmp_path
 
 
 def test_report_replaces_its_own_file_and_a_foreign_one_with_force(tmp_path):
+    # exit 0: every deterministic output of the lecture reproduces here (the report's gate)
     target = tmp_path / "report.json"
-    assert main(["report", "--runs", "20", "--format", "json", "--output", str(target)]) in (0, 1)
+    assert main(["report", "--runs", "20", "--format", "json", "--output", str(target)]) == 0
     first = target.read_text()
     assert '"lecture": "Week 10: Neural Networks' in first
-    assert main(["report", "--runs", "20", "--format", "json", "--output", str(target)]) in (0, 1)  # its own: fine
+    assert main(["report", "--runs", "20", "--format", "json", "--output", str(target)]) == 0  # its own: fine
     foreign = tmp_path / "mine.txt"
     foreign.write_text("mine")
-    assert main(["report", "--runs", "20", "--output", str(foreign), "--force"]) in (0, 1)
+    assert main(["report", "--runs", "20", "--output", str(foreign), "--force"]) == 0
     assert "which lecture outputs reproduce" in foreign.read_text()
 
 
@@ -54,6 +59,48 @@ def test_nothing_is_written_through_a_link(tmp_path):
     link.symlink_to(target)
     with pytest.raises(OutputError, match=r"is a symbolic link; nncourse does not write through links"):
         check_target(link, argument="--output", command="report")
+
+
+def test_nothing_is_written_through_a_link_to_a_folder(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    said = rf"--output: {tmp_path}/linked/.* goes through {tmp_path}/linked, a symbolic link to a folder; nncourse does not write through links \(give the real path, {tmp_path}/real/"
+    with pytest.raises(OutputError, match=said):
+        check_target(tmp_path / "linked" / "report.json", argument="--output", command="report")
+    with pytest.raises(OutputError, match=said):
+        check_folder(tmp_path / "linked" / "deck", argument="--output", makes="doc.html")
+
+
+def test_force_never_replaces_a_tracked_source():
+    with pytest.raises(OutputError, match=r"is a source file of the repository; write somewhere else \(--force never replaces a tracked source\)"):
+        check_target(outputs.ROOT / "README.md", argument="--output", command="render", force=True)
+
+
+@pytest.fixture
+def document(tmp_path):
+    path = tmp_path / "doc.qmd"
+    path.write_text("---\ntitle: A document\n---\n\nText.\n")
+    return path
+
+
+def test_render_output_is_a_folder_and_says_so(tmp_path, document, capsys):
+    for output, said in [
+        (tmp_path / "work" / "x.html", rf"--output: expected a folder to write doc.html into, got {tmp_path}/work/x.html, which reads as a file name \(give its folder, {tmp_path}/work; the file is named doc.html\)"),
+        (document, rf"--output: expected a folder to write doc.html into, got the file {document}"),
+    ]:
+        assert main(["render", str(document), "--output", str(output)]) == 1
+        assert re.search(said, capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.qmd"]  # no folder x.html/, no work/
+
+
+def test_render_does_not_write_through_a_linked_output_folder(tmp_path, document, capsys):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    assert main(["render", str(document), "--output", str(tmp_path / "linked"), "--force"]) == 1
+    assert f"--output: {tmp_path}/linked is a symbolic link; nncourse does not write through links" in capsys.readouterr().err
+    assert main(["render", str(document), "--output", str(tmp_path / "linked" / "deck"), "--force"]) == 1
+    assert f"--output: {tmp_path}/linked/deck goes through {tmp_path}/linked, a symbolic link to a folder" in capsys.readouterr().err
+    assert list((tmp_path / "real").iterdir()) == []
 
 
 def test_tutorial_keeps_links_and_refuses_a_file_for_a_folder(tmp_path, capsys):

@@ -161,13 +161,17 @@ def test_erratum_printed_and_params_misclassify_1_0(lecture_ledger, and_xy):
 
 
 def test_erratum_mlp_listing_without_output_update_cannot_print_the_slide(lecture_ledger, xor_xy):
-    # The printed hidden layer is off at (0, 0), so the printed output there is b2 itself ...
-    assert (lecture_ledger["mlp_hidden"].values[:2] == 0).all()
-    b2_printed = lecture_ledger["mlp_output_pre"].values[0]
-    assert b2_printed == pytest.approx(-1.44167829)
-    # ... but the listing as printed never updates b2 from its initial 0.0.
+    X, _ = xor_xy
+    # The printed hidden layer is off at (0, 0) and (1, 1), so the printed output
+    # pre-activation there is b2 alone, and it is not b2's initial 0.0 ...
+    printed_z2 = lecture_ledger["mlp_output_pre"].values
+    assert (lecture_ledger["mlp_hidden"].values.reshape(4, 2)[[0, 3]] == 0).all()
+    assert printed_z2[0] == printed_z2[3] < -1
+    # ... but the listing as printed trains the hidden layer only: at every input its
+    # output pre-activation stays more than 1 away from the slide's.
     for seed in (0, 1, 2):
-        assert slide_mlp(*xor_xy, seed, update_output_layer=False).b2 == 0.0
+        z2 = mlp.layers(slide_mlp(*xor_xy, seed, update_output_layer=False), X).z2
+        assert (np.abs(z2 - printed_z2) > 1).all(), (seed, z2)
     # And without the output update the network cannot give the slide's confident outputs.
     weights = slide_mlp(*xor_xy, 0, update_output_layer=False)
     assert np.abs(mlp.forward(weights, xor_xy[0]) - lecture_ledger["mlp_sigmoid"].values).max() > 0.1

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from nncourse.deck import render
+from nncourse.deck import document, execute, pandoc, render
 from nncourse.cli import main
 
 DOC = '''---
@@ -51,7 +51,7 @@ print("**raw markdown**")
 
 
 def test_parse_qmd_reads_front_matter_options_and_slides():
-    front, cells = render.parse_qmd(DOC)
+    front, cells = document.parse_qmd(DOC)
     assert front["title"] == "A small deck" and front["execute"] == {"echo": True}
     code = [c for c in cells if c.kind == "code"]
     assert [c.options for c in code] == [{"include": False}, {"echo": False}, {"output": False}, {"eval": False}, {"echo": False, "output": "asis"}, {}]
@@ -70,8 +70,8 @@ def test_a_failing_chunk_names_its_slide_and_number(tmp_path):
 def test_chunk_options_shape_the_markdown(tmp_path):
     doc = tmp_path / "small.qmd"
     doc.write_text(DOC.split("## Second slide")[0])
-    front, cells = render.execute(doc)
-    markdown = render.to_markdown(front, cells, tmp_path)
+    front, cells = execute.execute(doc)
+    markdown = pandoc.to_markdown(front, cells, tmp_path)
     assert "hidden = 41" not in markdown  # include: false hides code and output
     assert "only the output 42" in markdown and 'print("only the output"' not in markdown  # echo: false
     assert "shown_code_without_output = 1" in markdown  # output: false keeps the code

@@ -5,7 +5,6 @@ kind of problem it claims to see, shown here on a small deck with one fault adde
 """
 
 import re
-import shutil
 
 import pytest
 from conftest import chromium_or_skip
@@ -109,9 +108,7 @@ def test_render_check_exits_non_zero_and_says_which_slide(decks, tmp_path, capsy
     assert len(list((tmp_path / "shots").glob("*.png"))) == len(FAULTS) + 2
 
 
-def test_quarto_rendering_is_clean_on_every_slide_where_installed(r, tmp_path):
-    if shutil.which("quarto") is None:
-        pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in rendering is checked above")
+def test_quarto_rendering_is_clean_on_every_slide_where_installed(r, quarto, tmp_path):
     chromium_or_skip()
     done = render.render("revealjs", tmp_path / "quarto", use_quarto=True)
     result = slidecheck.check_deck(done.path, tmp_path / "screens")

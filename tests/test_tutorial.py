@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from nncourse.algorithms import perceptron
-from nncourse.deck import render
+from nncourse.deck import execute, render
 from nncourse.course import tutorial
 from nncourse.algorithms.activations import relu, sigmoid, step
-from nncourse.deck.render import ROOT
+from nncourse.paths import ROOT
 
 SOLUTIONS = ROOT / "course" / "week10" / "solutions.qmd"
 
@@ -35,7 +35,7 @@ def hint(verdict):
 
 @pytest.mark.r
 def test_every_solution_passes_its_check(r):
-    _, cells = render.execute(SOLUTIONS)
+    _, cells = execute.execute(SOLUTIONS)
     shown = "\n".join(o["data"]["text/plain"] for c in cells if c.kind == "code" for o in c.outputs if o["output_type"] == "display_data" and "text/plain" in o["data"])
     verdicts = re.findall(r"^Exercise (\S+(?: \([^)]*\))?): (PASSED|NOT YET)", shown, flags=re.M)
     assert len(verdicts) == 12  # every check call of the tutorial
@@ -289,11 +289,7 @@ def test_tutorial_renders_with_the_built_in_path(r, tmp_path):
     assert re.search(r'<img[^>]* src="data:image/png;base64,', page)  # the XOR plane, embedded
 
 
-def test_tutorial_renders_with_quarto_where_installed(tmp_path):
-    import shutil
-
-    if shutil.which("quarto") is None:
-        pytest.skip("quarto is not on PATH (no registry here offers its CLI); the built-in path is tested above")
+def test_tutorial_renders_with_quarto_where_installed(quarto, tmp_path):
     assert render.render("html", tmp_path, use_quarto=True, document=tutorial.TUTORIAL).path.exists()
 
 

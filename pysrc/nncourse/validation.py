@@ -77,6 +77,13 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
+def in_range(name: str, value, low, high, unit: str = ""):
+    """Return ``value`` if ``low <= value <= high`` (a number), or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
+        raise ValueError(f"{name}: expected {low} to {high}{unit}, got {value}")
+    return value
+
+
 def positive_seconds(name: str, value) -> float:
     """A time limit: a positive number of seconds (ValueError naming ``name`` otherwise)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:

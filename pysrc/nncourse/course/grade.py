@@ -39,6 +39,8 @@ COLUMNS = [
     ("quiz_8", "check_answer", "8"),
 ]
 SUFFIXES = (".ipynb", ".qmd", ".py")
+JOBS = (1, 32)  # checker processes side by side, at least and at most
+BUDGETS = (1, 600)  # seconds one check may take in all, at least and at most
 
 
 @dataclass
@@ -59,7 +61,7 @@ def cells_of(path: Path) -> list[str]:
 
         cells = [c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
     elif path.suffix == ".qmd":
-        from ..deck.render import parse_qmd
+        from ..deck.document import parse_qmd
 
         cells = [c.source for c in parse_qmd(path.read_text(encoding="utf-8"))[1] if c.kind == "code"]
     else:
@@ -74,6 +76,13 @@ def _check_call(statement: ast.stmt):
         if isinstance(func, ast.Attribute) and func.attr.startswith("check_") and isinstance(func.value, ast.Name):
             return func.attr, statement.value.args
     return None
+
+
+def check_submission(path: Path) -> Path:
+    """``path`` if it is a notebook the grader reads (a file ending in one of :data:`SUFFIXES`)."""
+    if not path.is_file() or path.suffix not in SUFFIXES:
+        raise ValueError(f"submissions: expected notebooks ({', '.join(SUFFIXES)}), got {path}")
+    return path
 
 
 def read(path: Path) -> Submission:
@@ -126,8 +135,12 @@ class Checkers:
 
 def grade(paths, *, jobs: int = 2, budget: float = tutorial.BUDGET, progress=None) -> list[tuple[Submission, dict[str, tutorial.Verdict]]]:
     """Every check of every submission, ``jobs`` at a time: (submission, verdicts by column)."""
+    from ..validation import in_range
+
+    in_range("jobs", jobs, *JOBS)
+    in_range("budget", budget, *BUDGETS, " seconds")
     say = progress or (lambda message: None)
-    submissions = [read(Path(p)) for p in paths]
+    submissions = [read(check_submission(Path(p))) for p in paths]
     checkers = Checkers(jobs)
     graded = []
     try:

@@ -38,9 +38,11 @@ def start(folder) -> list[tuple[str, str]]:
     student's work is kept. Returns (file, "written" or "kept") pairs."""
     import nbformat
 
-    from ..deck.render import to_notebook
+    from ..deck.document import to_notebook
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"folder: expected a folder to put the tutorial in, got the file {folder}")
     folder.mkdir(parents=True, exist_ok=True)
     done = []
     for name, write in (

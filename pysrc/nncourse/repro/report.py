@@ -167,6 +167,19 @@ def r_engines(names=None) -> list[REngine]:
     return engines
 
 
+def check_runs(runs, name: str = "runs") -> int:
+    """``runs`` if a study of that many seeded runs can be made here: at least 2 (a band needs
+    two), at most what this machine's free memory holds (:func:`studies.most_runs`)."""
+    from ..algorithms import studies
+
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+        raise ValueError(f"{name}: expected at least 2 seeded runs, got {runs}")
+    most = studies.most_runs()
+    if runs > most:
+        raise ValueError(f"{name}: expected at most {most:,} seeded runs (what this machine's free memory holds), got {runs:,}")
+    return runs
+
+
 def build(
     runs: int = RUNS, progress=None, *, book: ledger.Ledger | None = None, errata_sizes=(10**3, 10**4, 10**5, 10**6), engines=None
 ) -> Report:
@@ -174,6 +187,7 @@ def build(
     engine (``engines``: names from ``rbridge.ENGINES``, all by default)."""
     from ..algorithms import data
 
+    check_runs(runs)
     progress = progress or (lambda message: None)
     book = book or ledger.load()
     tol = book.zero_tolerance

@@ -1,0 +1,172 @@
+"""Reading a course document: a ``.qmd`` (or a Jupyter notebook) as front matter and cells.
+
+A ``.qmd`` is what Quarto reads: YAML front matter, Markdown, and ``{python}`` chunks
+whose leading ``#|`` lines are the chunk's options. The renderer, the grader and
+``nncourse tutorial`` all read documents through this module; :func:`to_notebook`
+writes one back out as a notebook for students without Quarto.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DECK = "week10-neural-networks.qmd"  # the week's deck, in the project's slides folder
+OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
+FENCE = re.compile(r"^```\{python\}\s*$")
+
+
+class RenderError(RuntimeError):
+    """Rendering failed; the message names the slide and chunk, or the missing tool."""
+
+
+@dataclass
+class Cell:
+    """One piece of the document: Markdown, or a Python chunk with its options."""
+
+    kind: str  # "markdown" or "code"
+    source: str
+    options: dict = field(default_factory=dict)
+    slide: str = ""  # the title of the slide the cell is on
+    number: int = 0  # a code chunk's place among the document's chunks, from 1
+    outputs: list = field(default_factory=list)
+
+
+def read_document(path: Path) -> tuple[dict, list[Cell]]:
+    """A ``.qmd`` file, read and parsed, with a :class:`RenderError` naming the file for
+    anything wrong with it (not UTF-8, front matter unclosed or not YAML)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"document: cannot read {path}: {exc}") from None
+    try:
+        return parse_ipynb(text) if Path(path).suffix == ".ipynb" else parse_qmd(text)
+    except ValueError as exc:
+        raise RenderError(f"document: {path}: {exc}") from None
+
+
+def parse_ipynb(text: str) -> tuple[dict, list[Cell]]:
+    """A Jupyter notebook as the cells of a ``.qmd`` (its ``#|`` chunk options kept): the
+    tutorial's notebook renders as its ``.qmd`` does."""
+    import nbformat
+
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001 -- nbformat raises several kinds for a bad file
+        raise ValueError(f"not a Jupyter notebook ({type(exc).__name__}: {exc})") from None
+    cells, slide = [], ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = re.search(r"^#{1,2} (.+)$", cell.source, re.M)
+            slide = heading.group(1).strip() if heading else slide
+            cells.append(Cell("markdown", cell.source, slide=slide))
+        elif cell.cell_type == "code":
+            cells.append(_code_cell(cell.source.splitlines(), cells, slide))
+    return {}, cells
+
+
+def _code_cell(lines: list[str], cells: list[Cell], slide: str) -> Cell:
+    """A chunk from its lines: the leading ``#|`` lines are its options (YAML values), the
+    rest its code; numbered after the chunks already in ``cells``."""
+    import yaml
+
+    lines, options = list(lines), {}
+    while lines and OPTION.match(lines[0]):
+        key, value = OPTION.match(lines.pop(0)).groups()
+        options[key] = yaml.safe_load(value)
+    number = sum(c.kind == "code" for c in cells) + 1
+    return Cell("code", "\n".join(lines).strip("\n"), options, slide=slide, number=number)
+
+
+def parse_qmd(text: str) -> tuple[dict, list[Cell]]:
+    """Split a ``.qmd`` into its YAML front matter and cells (Markdown and ``{python}`` chunks).
+
+    Raises ValueError saying what is wrong with the front matter."""
+    front, text = _front_matter(text)
+    cells: list[Cell] = []
+    markdown: list[str] = []
+    slide = str(front.get("title", ""))
+    lines = iter(text.splitlines())
+    for line in lines:
+        if FENCE.match(line):
+            cells.append(Cell("markdown", "\n".join(markdown), slide=slide))
+            markdown = []
+            body = []
+            for inner in lines:
+                if inner.startswith("```"):
+                    break
+                body.append(inner)
+            cells.append(_code_cell(body, cells, slide))
+        else:
+            heading = re.match(r"^#{1,2} (.+?)(\s+\{.*\})?$", line)
+            if heading:
+                slide = heading.group(1)
+            markdown.append(line)
+    cells.append(Cell("markdown", "\n".join(markdown), slide=slide))
+    return front, [c for c in cells if c.kind == "code" or c.source.strip()]
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    """The YAML between a first line ``---`` and the next, and the text after it."""
+    import yaml
+
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        raise ValueError("the front matter opened by --- on line 1 is never closed by a line ---")
+    try:
+        front = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise ValueError(f"the front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(front, dict):
+        raise ValueError(f"the front matter must be YAML keys and values, got a {type(front).__name__}")
+    return front, text[end + 5 :]
+
+
+def options_for(cell: Cell, defaults: dict) -> dict:
+    """A chunk's options over the document's ``execute`` defaults (Quarto's precedence)."""
+    merged = {"echo": True, "eval": True, "output": True, "include": True, "warning": True, "code-line-numbers": True}
+    merged.update(defaults)
+    merged.update(cell.options)
+    return merged
+
+
+def project_options(folder: Path) -> dict:
+    """The ``_quarto.yml`` of the project in ``folder``, or nothing when there is none."""
+    import yaml
+
+    project = folder / "_quarto.yml"
+    return yaml.safe_load(project.read_text()) if project.exists() else {}
+
+
+def format_options(front: dict, to: str, folder: Path) -> dict:
+    """The options of output format ``to``: the document's front matter over the project's."""
+    project = (project_options(folder).get("format", {}) or {}).get(to, {}) or {}
+    own = front.get("format", {})
+    own = (own.get(to, {}) or {}) if isinstance(own, dict) else {}
+    return {**project, **own}
+
+
+def to_notebook(document: Path):
+    """A ``.qmd`` as a Jupyter notebook (Markdown and code cells, chunk options kept as ``#|``
+    lines), for students without Quarto."""
+    import nbformat
+
+    front, cells = read_document(Path(document))
+    title = f"# {front['title']}\n\n{front.get('subtitle', '')}".strip() if "title" in front else ""
+    nb_cells = [nbformat.v4.new_markdown_cell(title)] if title else []
+    for cell in cells:
+        if cell.kind == "markdown":
+            nb_cells.append(nbformat.v4.new_markdown_cell(cell.source.strip("\n")))
+        else:
+            options = "".join(f"#| {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in cell.options.items())
+            nb_cells.append(nbformat.v4.new_code_cell(options + cell.source))
+    notebook = nbformat.v4.new_notebook(cells=nb_cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
