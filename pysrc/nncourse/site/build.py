@@ -51,7 +51,7 @@ def _notebook(path: Path) -> None:
     import nbformat
 
     from ..course.tutorial import TUTORIAL
-    from ..deck.render import to_notebook
+    from ..deck.document import to_notebook
 
     nbformat.write(to_notebook(TUTORIAL), str(path))
 
