@@ -53,7 +53,7 @@ def test_every_box_of_the_track_is_covered_by_the_answers():
 
 
 def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones():
-    hidden = rtrack.checks_source(rcases.hidden_cases(2026))
+    hidden = rtrack.checks_source(rcases.hidden_cases({column: 2026 + i for i, column in enumerate(rcases.COLUMN_OF.values())}))
     for box in ("1", "3", "6", "8"):
         assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=30).passed, box
     table = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
@@ -61,6 +61,11 @@ def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_pu
               f"[which.min(abs(c({', '.join(map(repr, table))}) - params[1]))]")
     assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=10).passed
     assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=10).passed
+
+
+def test_hidden_cases_need_a_seed_for_every_column():
+    with pytest.raises(ValueError, match="exercise_7"):
+        rcases.hidden_cases({column: 1 for column in rcases.COLUMN_OF.values() if column != "exercise_7"})
 
 
 def test_to_r_gives_values_back_exactly():
@@ -71,3 +76,31 @@ def test_to_r_gives_values_back_exactly():
     script = f'x <- {rtrack.to_r(value)}; cat(sprintf("%.17g", x$m[1, 2]), x$m[2, 1], dim(x$m), x$v, nchar(x$s))'
     out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["0.33333333333333331", "2", "2", "2", "1", "2.5", "6"]
+
+
+def test_a_correct_downloaded_file_grades_full_marks_with_a_key_and_a_wrong_one_its_verdicts(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    key = SimpleNamespace(seeds={column: 77 + i for i, column in enumerate(rcases.COLUMN_OF.values())}, quiz={"1": ("b", "why"), "8": ("b", "why")})
+    boxes = {b["id"]: ({"column": b["column"], "answer": "b"} if b.get("kind") == "quiz" else {"column": b["column"], "code": CORRECT[b["id"]][0], "verdict": None})
+             for b in rtrack.boxes()}
+    right = tmp_path / "right.json"
+    right.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    graded = rtrack.grade_with_key(right, key, budget=60)
+    assert [c for c, v in graded.items() if not v.passed] == []
+    assert set(graded) == {b["column"] for b in rtrack.boxes()}
+    boxes["8"]["code"] = MISTAKES[-1][1]
+    boxes["8 (question)"]["answer"] = "a"
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    graded = rtrack.grade_with_key(wrong, key, budget=60)
+    assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_8", "quiz_8"]
+    assert MISTAKES[-1][2] in graded["exercise_8"].message
+
+
+def test_a_file_that_is_not_a_download_is_refused_by_name(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="nncourse-r-tutorial"):
+        rtrack.read_work(path)

@@ -26,11 +26,18 @@ def public_cases() -> dict:
     return _cases(np.random.default_rng, gates=[_gate(n, X, y) for n, X, y in gates], seeds=dict(ex2=2, ex2_lm=22, ex3=3, ex4=4, ex5=5, ex6=6, ex7=7, ex8=8), public=True)
 
 
-def hidden_cases(seed: int) -> dict:
-    """Cases drawn from the grading key's ``seed``: other points, other data, other weights."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: expected a whole number >= 0 from the grading key, got {seed!r}")
-    rng = np.random.default_rng([seed, 1])
+COLUMN_OF = {"ex1": "exercise_1", "ex2": "exercise_2", "ex2_lm": "exercise_2_r", "ex3": "exercise_3", "ex4": "exercise_4",
+             "ex5": "exercise_5", "ex6": "exercise_6", "ex7": "exercise_7", "ex8": "exercise_8"}  # the rates use the lecture's data
+
+
+def hidden_cases(seeds: dict[str, int]) -> dict:
+    """Cases drawn from the grading key's seeds (one per gradebook column): other points,
+    other data, other weights than the public cases."""
+    for case, column in COLUMN_OF.items():
+        seed = seeds.get(column) if isinstance(seeds, dict) else None
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seeds[{column!r}]: expected a whole number >= 0 from the grading key, got {seed!r}")
+    rng = np.random.default_rng([seeds["exercise_1"], 1])
     gates = []
     while len(gates) < 5:  # threshold functions of 2 or 3 inputs with integer weights: separable, with margin
         p = int(rng.integers(2, 4))
@@ -38,7 +45,8 @@ def hidden_cases(seed: int) -> dict:
         y = step(X @ rng.integers(-2, 3, size=p) + rng.integers(-3, 3) + 0.5)
         if 0 < y.sum() < len(y):
             gates.append(_gate(f"a hidden {p}-input case", X, y))
-    return _cases(lambda k: np.random.default_rng([seed, 2, k]), gates=gates, seeds={k: i for i, k in enumerate(("ex2", "ex2_lm", "ex3", "ex4", "ex5", "ex6", "ex7", "ex8"))}, public=False)
+    return _cases(lambda case: np.random.default_rng([seeds[COLUMN_OF[case]], 2]), gates=gates,
+                  seeds={case: case for case in COLUMN_OF if case != "ex1"}, public=False)
 
 
 def _gate(name, X, y) -> dict:

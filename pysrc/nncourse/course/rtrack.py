@@ -223,3 +223,11 @@ def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0)
             code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
             verdicts[box["column"]] = grade_box(box, code, checks, budget=budget)
     return verdicts
+
+
+def grade_with_key(path, key, *, budget: float = 60.0) -> dict[str, BoxVerdict]:
+    """A downloaded R tutorial file graded with a grading key (``key.seeds``: a seed per
+    gradebook column for the hidden cases; ``key.quiz``: question -> (answer, why))."""
+    checks = checks_source(rcases.hidden_cases(dict(key.seeds)))
+    quiz = {question: (given[0] if isinstance(given, (tuple, list)) else given) for question, given in key.quiz.items()}
+    return grade_work(path, checks, quiz, budget=budget)
