@@ -104,3 +104,11 @@ def test_a_file_that_is_not_a_download_is_refused_by_name(tmp_path):
     path.write_text('{"format": "something else"}')
     with pytest.raises(ValueError, match="nncourse-r-tutorial"):
         rtrack.read_work(path)
+
+
+@pytest.mark.parametrize("box,code", [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")],
+                         ids=["correct", "mistake", "q() in a function", "q() at the top"])
+def test_webr_in_node_gives_the_verdict_of_the_system_r(box, code):
+    on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr")
+    on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert (on_webr.passed, on_webr.message) == (on_rscript.passed, on_rscript.message)

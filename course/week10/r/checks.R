@@ -10,8 +10,11 @@
 
 nncourse_budget <- 60  # seconds one check may take in all, the student's calls included
 
+# One line: the same message in the page, at the console and in a gradebook cell.
+nn_one_line <- function(text) gsub("\\s*\n\\s*", " ", text)
+
 nncourse_verdict <- function(exercise, passed, message) {
-  structure(list(exercise = exercise, passed = passed, message = message), class = "nncourse_verdict")
+  structure(list(exercise = exercise, passed = passed, message = nn_one_line(message)), class = "nncourse_verdict")
 }
 
 print.nncourse_verdict <- function(x, ...) {
@@ -346,3 +349,27 @@ check_exercise_8 <- function(margin) nn_check("8", function() {
   }
   "at (1, 0) the printed parameters give a margin of exactly 0, and step_fn(0) = 1: the rounded model says 1 AND 0 = 1."
 })
+
+# ---------------------------------------------------------------- running a box
+
+# Run one box of the tutorial as the page, the grader and webR in Node all do: the student's
+# `code` in a fresh environment (visible values printed, as at the console), then, when
+# `mode` is "check", the box's `call`. Returns c(status, message): status "ran", "error",
+# "passed" or "failed". `limit`: seconds the code itself may run (Inf: until Stop).
+nncourse_run_box <- function(code, mode, call, limit = Inf) {
+  env <- new.env(parent = globalenv())
+  assign("q", nn_guard()$q, envir = env); assign("quit", nn_guard()$quit, envir = env)
+  said <- tryCatch({
+    setTimeLimit(elapsed = limit, transient = TRUE)
+    for (e in parse(text = code)) { r <- withVisible(eval(e, env)); if (r$visible) print(r$value) }
+    setTimeLimit(elapsed = Inf)
+    NULL
+  }, error = function(e) {
+    setTimeLimit(elapsed = Inf)
+    if (grepl("elapsed time limit", conditionMessage(e), fixed = TRUE)) sprintf("it ran past %g s: is there a loop that never ends?", limit) else conditionMessage(e)
+  })
+  if (!is.null(said)) return(c("error", nn_one_line(said)))
+  if (mode != "check") return(c("ran", ""))
+  v <- tryCatch(eval(parse(text = call), env), error = function(e) list(passed = FALSE, message = conditionMessage(e)))
+  c(if (isTRUE(v$passed)) "passed" else "failed", nn_one_line(v$message))
+}

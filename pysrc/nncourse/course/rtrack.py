@@ -10,6 +10,7 @@ own (:func:`grade_box`), with the cases drawn from the grading key's seed.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import secrets
@@ -25,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import data
-from ..paths import COURSE
+from ..paths import COURSE, NODE_MODULES
 from . import rcases
 
 TRACK_DIR = COURSE / "r"
 CHECKS_R = TRACK_DIR / "checks.R"
 TRACK_TOML = TRACK_DIR / "track.toml"
 SUBMISSION_FORMAT = "nncourse-r-tutorial"
+WEBR_DIST = NODE_MODULES / "webr" / "dist"
 
 
 @cache
@@ -125,21 +127,19 @@ local({
   marker <- readLines(file("stdin"), n = 1L)
   source(Sys.getenv("NNCOURSE_CHECKS"), local = FALSE)
   nncourse_budget <<- as.numeric(Sys.getenv("NNCOURSE_BUDGET"))
-  code <- readLines(Sys.getenv("NNCOURSE_CODE"), warn = FALSE)
-  check <- Sys.getenv("NNCOURSE_CALL")
-  env <- new.env(parent = globalenv())
-  assign("q", nn_guard()$q, envir = env); assign("quit", nn_guard()$quit, envir = env)
-  say <- function(passed, message) cat("\n", marker, " ", if (passed) "PASSED" else "FAILED", " ", gsub("\n", " ", message), "\n", sep = "")
-  ran <- tryCatch({ setTimeLimit(elapsed = nncourse_budget, transient = TRUE); eval(parse(text = code), envir = env); setTimeLimit(elapsed = Inf); NULL },
-                  error = function(e) { setTimeLimit(elapsed = Inf); conditionMessage(e) })
-  if (!is.null(ran)) {
-    if (grepl("elapsed time limit", ran, fixed = TRUE)) ran <- sprintf("it ran past %g s: is there a loop that never ends?", nncourse_budget)
-    return(say(FALSE, sprintf("your code stopped with an error before the check: %s", ran)))
-  }
-  verdict <- tryCatch(eval(parse(text = check), envir = env), error = function(e) nncourse_verdict("", FALSE, conditionMessage(e)))
-  say(isTRUE(verdict$passed), verdict$message)
+  code <- paste(readLines(Sys.getenv("NNCOURSE_CODE"), warn = FALSE), collapse = "\n")
+  said <- capture.output(done <- nncourse_run_box(code, "check", Sys.getenv("NNCOURSE_CALL"), limit = nncourse_budget))
+  cat("\n", marker, " ", if (done[1] == "passed") "PASSED" else "FAILED", " ",
+      if (done[1] == "error") paste("your code stopped with an error before the check:", done[2]) else done[2], "\n", sep = "")
 })
 """
+
+
+def _node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        raise RuntimeError("node: Node.js is not installed here; install it (Debian: apt-get install nodejs) to grade with webR")
+    return found
 
 
 def rscript() -> str:
@@ -150,9 +150,16 @@ def rscript() -> str:
     return found
 
 
-def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0) -> BoxVerdict:
+ENGINES = ("rscript", "webr")  # the system R, or R 4.6 as webR in Node.js
+WEBR_ENGINE = Path(__file__).with_name("rtrack_webr.mjs")
+
+
+def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript") -> BoxVerdict:
     """Run one box's ``code`` and its check in a fresh R process (in the sandbox where
-    bubblewrap is installed), with the checks' source ``checks`` (cases included)."""
+    bubblewrap is installed), with the checks' source ``checks`` (cases included): the
+    system R (``engine="rscript"``) or webR in Node.js (``"webr"``)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
     if box.get("kind") == "quiz":
         raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
     with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
@@ -163,9 +170,13 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0) -> Box
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8",
                "NNCOURSE_CHECKS": str(folder / "checks.R"), "NNCOURSE_CODE": str(folder / "code.R"),
                "NNCOURSE_CALL": box["check"], "NNCOURSE_BUDGET": repr(float(budget)), "R_LIBS_USER": str(folder)}
-        command = sandboxed([rscript(), "--vanilla", "-e", _RUNNER], folder)
+        if engine == "rscript":
+            command, given = [rscript(), "--vanilla", "-e", _RUNNER], marker + "\n"
+        else:
+            command = [_node(), str(WEBR_ENGINE), str(WEBR_DIST)]
+            given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
         try:
-            done = subprocess.run(command, input=marker + "\n", capture_output=True, text=True, env=env,
+            done = subprocess.run(sandboxed(command, folder), input=given, capture_output=True, text=True, env=env,
                                   timeout=budget + 30, cwd=folder)
         except subprocess.TimeoutExpired:
             return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
@@ -173,7 +184,7 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0) -> Box
         if line.startswith(marker + " "):
             mark, _, message = line[len(marker) + 1:].partition(" ")
             return BoxVerdict(box["id"], mark == "PASSED", message)
-    return BoxVerdict(box["id"], False, f"R ended before the check gave a verdict (exit status {done.returncode}): did the code call q() or crash R?")
+    return BoxVerdict(box["id"], False, "R ended before the check gave a verdict: did the code call q() or crash R?")
 
 
 def sandboxed(command: list[str], folder: Path) -> list[str]:
@@ -208,7 +219,7 @@ def read_work(path) -> dict:
     return work
 
 
-def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0) -> dict[str, BoxVerdict]:
+def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
     """Grade a downloaded R tutorial file: each exercise box in R with ``checks`` (hidden
     cases from the key), each question against the key's ``quiz`` answers; by gradebook column."""
     work = read_work(path)
@@ -221,13 +232,13 @@ def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0)
             verdicts[box["column"]] = BoxVerdict(box["id"], answer == right, "right" if answer == right else f"answer {answer or 'missing'}")
         else:
             code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
-            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget)
+            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget, engine=engine)
     return verdicts
 
 
-def grade_with_key(path, key, *, budget: float = 60.0) -> dict[str, BoxVerdict]:
+def grade_with_key(path, key, *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
     """A downloaded R tutorial file graded with a grading key (``key.seeds``: a seed per
     gradebook column for the hidden cases; ``key.quiz``: question -> (answer, why))."""
     checks = checks_source(rcases.hidden_cases(dict(key.seeds)))
     quiz = {question: (given[0] if isinstance(given, (tuple, list)) else given) for question, given in key.quiz.items()}
-    return grade_work(path, checks, quiz, budget=budget)
+    return grade_work(path, checks, quiz, budget=budget, engine=engine)

@@ -5,18 +5,7 @@
 // PostMessage channel) webR cannot be interrupted, so Stop closes it and starts a new one.
 // A crash or q() ends that one run: the next run starts R again.
 
-const RUNNER = `local({
-  env <- new.env(parent = globalenv())
-  assign("q", nn_guard()$q, envir = env); assign("quit", nn_guard()$quit, envir = env)
-  said <- tryCatch({
-    for (e in parse(text = nncourse_code)) { r <- withVisible(eval(e, env)); if (r$visible) print(r$value) }
-    NULL
-  }, error = function(e) conditionMessage(e))
-  if (!is.null(said)) return(c("error", said))
-  if (nncourse_mode != "check") return(c("ran", ""))
-  v <- tryCatch(eval(parse(text = nncourse_call), env), error = function(e) list(passed = FALSE, message = conditionMessage(e)))
-  c(if (isTRUE(v$passed)) "passed" else "failed", v$message)
-})`;
+const RUNNER = "nncourse_run_box(nncourse_code, nncourse_mode, nncourse_call)"; // checks.R's, as in nncourse grade
 
 export class RSession {
   constructor(checks, onState) {
