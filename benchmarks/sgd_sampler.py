@@ -17,7 +17,7 @@ import timeit
 
 import numpy as np
 
-from nncourse.algorithms import minibatch
+from nncourse.algorithms import linear, minibatch
 from nncourse.algorithms.linear import mse_gradient
 
 BATCH = 20
@@ -31,6 +31,24 @@ def step_time(rng, X, y, betas, number: int) -> float:
         return betas - 0.01 * mse_gradient(X[indices], y[indices], betas)
 
     return min(timeit.repeat(step, number=number, repeat=5)) / number
+
+
+def regression(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    return X, X @ np.array([1.5, -2.0]) + rng.normal(size=n)
+
+
+def call_ratios(small: int = 10**3, large: int = 10**7, epochs: int = 1000) -> dict[str, float]:
+    """``linear.sgd``'s whole call and one step at ``large`` rows against ``small`` (issue 21:
+    goals <= 3x and <= 1.5x), each timed on data made beforehand (the call's one read of it
+    is part of the call), best of five, side by side in this run."""
+    out = {}
+    for name, n in (("small", small), ("large", large)):
+        X, y = regression(n)
+        out[f"call {name}"] = min(timeit.repeat(lambda: linear.sgd(X, y, epochs=epochs, rng=1), number=1, repeat=5))
+        out[f"step {name}"] = step_time(np.random.default_rng(1), X, y, np.zeros(2), number=2000)
+    return {"call": out["call large"] / out["call small"], "step": out["step large"] / out["step small"], **out}
 
 
 def main() -> None:

@@ -69,6 +69,17 @@ def floor_seconds(step, inputs, k: int) -> float:
     return EPOCHS * best
 
 
+def floor_ratios(k: int = 2000) -> dict[str, tuple[float, float]]:
+    """Per model, (the batched study of ``k`` seeds in seconds, its floor in seconds), side by
+    side in this run: the report's studies (issue 21: SGD within 2x of its floor)."""
+    out = {}
+    for name, _alone, batched, step, inputs in models():
+        batched(range(min(k, 50)))  # warm
+        seconds = min(timeit.repeat(lambda: batched(range(k)), number=1, repeat=3))
+        out[name] = (seconds, floor_seconds(step, inputs, k))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, nargs="+", default=[1, 10, 100, 1000, 10000], help="runs side by side")

@@ -4,11 +4,12 @@
 #   bash scripts/run.sh render    the main job: render the slides (Quarto if installed, else built-in)
 #   bash scripts/run.sh test      the test suite (what CI runs)
 #   bash scripts/run.sh setup     only the set-up both of them do first
+#   bash scripts/run.sh lock      make requirements.lock anew (after changing pyproject.toml's dependencies)
 #
 # Set-up: R, Node.js/npm and Chromium from Debian's packages when missing (needs root and
 # apt-get), reveal.js, MathJax 3 and webR (R 4.6) from npm (package-lock.json), a virtual environment in .venv with the
-# package, its slide and test tools, and the rpy2 release that fits the R found. Each step
-# is skipped when already done.
+# package, its slide and test tools from requirements.lock (hashes checked), and the rpy2 release
+# that fits the R found. Each step is skipped when already done.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -93,6 +94,23 @@ ensure_npm_assets() {
     fi
 }
 
+# The Python packages come from requirements.lock: every version pinned, every file's
+# sha256 checked (made by `bash scripts/run.sh lock`). uv (from PyPI, pinned below) installs
+# it in seconds; where uv cannot be had, plain pip installs the same lock (--require-hashes).
+UV_VERSION=0.13.9
+
+install_locked() {
+    local rpy2=$1
+    if [ "${NNCOURSE_PIP:-}" != 1 ] && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" 2>/dev/null; then
+        "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r requirements.lock
+        "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e . ${rpy2:+"$rpy2"}
+    else
+        say "uv is not to be had here: installing the same lock with pip (slower)"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e . ${rpy2:+"$rpy2"}
+    fi
+}
+
 ensure_venv() {
     ensure_python
     ensure_r
@@ -101,14 +119,21 @@ ensure_venv() {
     [ -x "$VENV/bin/python" ] || { say "creating the virtual environment $VENV"; "$PYTHON" -m venv "$VENV"; }
     local rpy2 stamp want
     rpy2=$(command -v Rscript >/dev/null 2>&1 && rpy2_requirement || true)
-    want="$(cat pyproject.toml scripts/run.sh | sha256sum | cut -c1-16) $rpy2"
+    want="$(cat pyproject.toml requirements.lock scripts/run.sh | sha256sum | cut -c1-16) $rpy2"
     stamp="$VENV/.nncourse-installed"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        say "installing nncourse and its tools into $VENV${rpy2:+ (with $rpy2 for R $(R --version | head -1 | cut -d' ' -f3))}"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
-        "$VENV/bin/python" -m pip install --quiet -e ".[test]" ${rpy2:+"$rpy2"}
+        say "installing nncourse and its tools into $VENV from requirements.lock${rpy2:+ (with $rpy2 for R $(R --version | head -1 | cut -d' ' -f3))}"
+        install_locked "$rpy2"
         echo "$want" > "$stamp"
     fi
+}
+
+# After a change to pyproject.toml's dependencies: the lock made anew (needs uv, from PyPI).
+relock() {
+    ensure_python
+    [ -x "$VENV/bin/uv" ] || "$VENV/bin/python" -m pip install --quiet "uv==$UV_VERSION"
+    "$VENV/bin/uv" pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.10 --quiet -o requirements.lock
+    say "wrote requirements.lock"
 }
 
 main() {
@@ -116,9 +141,10 @@ main() {
     shift || true
     case "$job" in
         setup) ensure_venv ;;
+        lock) relock ;;
         render) ensure_venv; exec "$VENV/bin/nncourse" render "$@" ;;
         test) ensure_venv; exec "$VENV/bin/python" -m pytest "$@" ;;
-        *) die "expected a job: render, test or setup; got '${job}'" ;;
+        *) die "expected a job: render, test, setup or lock; got '${job}'" ;;
     esac
 }
 

@@ -44,13 +44,15 @@ BAD_X = {
     "complex": (X4 + 1j, TypeError, r"^X: expected real numbers, got complex values"),
     "NaN": (np.where(X4 == 1, np.nan, X4), ValueError, r"^X: expected finite values, got 4 NaN or infinite"),
     "1-D": (np.arange(4.0), ValueError, r"^X: expected a 2-D array \(rows x features\), got 1-D"),
-    "strings in a frame": (pd.DataFrame({"a": ["x", "y", "z", "w"], "b": [1, 2, 3, 4]}), TypeError, r"^X: expected an array of numbers, got DataFrame holding object values"),
+    "strings in a frame": (pd.DataFrame({"a": ["x", "y", "z", "w"], "b": [1, 2, 3, 4]}), TypeError, r"^X: expected numbers, got text such as 'x'"),
+    "numbers as text": ([["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]], TypeError, r"^X: expected numbers, got text such as '0'"),
 }
 BAD_Y = {
     "wrong length": (np.zeros(3), ValueError, r"^y: expected 4 values \(one per row of X\), got 3"),
     "complex": (Y_AND + 0j, TypeError, r"^y: expected real numbers, got complex values"),
     "None": (None, TypeError, r"^y: expected an array of numbers, got NoneType"),
     "inf": (np.array([0, 0, np.inf, 1.0]), ValueError, r"^y: expected finite values"),
+    "numbers as text": (["0", "0", "0", "1"], TypeError, r"^y: expected numbers, got text such as '0'"),
 }
 CLASSIFIERS = ("train_perceptron", "train_mlp", "fit_logistic", "perceptron_runs", "mlp_runs")
 
@@ -126,7 +128,23 @@ CASES += [
     pytest.param(lambda: perceptron.predict([0.1, 0.2, 0.3, 0.4], X4), ValueError, r"^X: expected 3 columns, got shape \(4, 2\)", id="predict-columns"),
     pytest.param(lambda: linear.gradient_descent(X_REG, Y_REG, init=[1.0]), ValueError, r"^init: expected 2 values", id="gradient_descent-init-length"),
     pytest.param(lambda: studies.sgd_runs(X_REG, Y_REG, "12"), TypeError, r"^seeds: expected a sequence of non-negative integers, got str", id="sgd_runs-seeds-text"),
-    pytest.param(lambda: studies.perceptron_runs(X4, Y_AND, [-1]), ValueError, r"^seeds: expected at least one non-negative integer, got \[-1\]", id="perceptron_runs-seed-negative"),
+    pytest.param(lambda: studies.perceptron_runs(X4, Y_AND, [-1]), ValueError, r"^seeds: expected at least one integer from 0 to 2\*\*63 - 1, got \[-1\]", id="perceptron_runs-seed-negative"),
+    pytest.param(lambda: studies.sgd_runs(X_REG, Y_REG, [2**64]), ValueError, r"^seeds: expected at least one integer from 0 to 2\*\*63 - 1, got \[18446744073709551616\]", id="sgd_runs-seed-2**64"),
+    pytest.param(lambda: activations.step(["1", "-1"]), TypeError, r"^z: expected numbers, got text such as '1'", id="step-numbers-as-text"),
+    pytest.param(lambda: activations.sigmoid(np.array(["0.5"])), TypeError, r"^z: expected numbers, got text such as '0.5'", id="sigmoid-numbers-as-text"),
+    pytest.param(lambda: mlp.forward(mlp.MLPWeights(np.eye(2), np.zeros(2), np.ones(2), "0"), X4), TypeError, r"^weights.b2: expected numbers, got text such as '0'", id="MLPWeights-b2-text"),
+    pytest.param(lambda: minibatch.rows_from_uniforms(np.array([[1.5, -0.2]]), 10, replace=True), ValueError, r"^u: expected uniform doubles in \[0, 1\) \(what Generator.random draws\), got values from -0.2 to 1.5", id="rows_from_uniforms-out-of-range"),
+    pytest.param(lambda: minibatch.rows_from_uniforms(np.array([[0.5, np.nan]]), 10, replace=False), ValueError, r"^u: expected uniform doubles in \[0, 1\)", id="rows_from_uniforms-NaN"),
+    pytest.param(lambda: minibatch.rows_from_uniforms(np.array([[0.1, 0.2, 0.3]]), 2, replace=False), ValueError, r"^u: expected at most n = 2 draws per batch", id="rows_from_uniforms-more-than-n"),
+    pytest.param(lambda: data.regression_data(seed="abc"), TypeError, r"^seed: expected a non-negative integer seed \(or None\), got str 'abc'", id="regression_data-seed-text"),
+    pytest.param(lambda: data.regression_data(seed=-1), ValueError, r"^seed: expected a non-negative integer seed, got -1", id="regression_data-seed-negative"),
+    pytest.param(lambda: data.regression_data(seed=1.5), TypeError, r"^seed: expected a non-negative integer seed \(or None\), got float 1.5", id="regression_data-seed-float"),
+    pytest.param(lambda: data.regression_data(n=10**12), ValueError, r"^n: this needs .* of memory, more than the .* free here", id="regression_data-n-beyond-memory"),
+    pytest.param(lambda: data.features(pd.DataFrame({"X1": ["a", "b"], "X2": [0, 1], "Y": [0, 1]})), TypeError, r"^data\[\['X1', 'X2'\]\]: expected numbers, got text such as 'a'", id="features-text"),
+    pytest.param(lambda: data.features(pd.DataFrame({"X1": [0, 1], "X2": [0, 1], "Y": ["0", "1"]})), TypeError, r"^data\['Y'\]: expected numbers, got text such as '0'", id="features-Y-text"),
+    pytest.param(lambda: fit_logistic(X4 * 1e308, Y_AND), ValueError, r"^X: expected values of at most 1e\+150 in size .*, got 1e\+308; rescale X", id="fit_logistic-1e308"),
+    pytest.param(lambda: ledger.load(None), TypeError, r"^path: expected the path of a ledger file \(str or Path\), got NoneType", id="ledger-load-None"),
+    pytest.param(lambda: ledger.parse_numpy(None), TypeError, r"^text: expected printed NumPy output \(a str\), got NoneType", id="parse_numpy-None"),
     pytest.param(lambda: ledger.check_numbers(ledger.load()["ols_betas"], None), TypeError, r"^actual: expected an array of numbers, got NoneType", id="check_numbers-None"),
     pytest.param(lambda: ledger.check_numbers(ledger.load()["ols_betas"], [1.0]), ValueError, r"^actual: expected 2 values for entry ols_betas, got 1", id="check_numbers-too-few"),
 ]
@@ -153,6 +171,22 @@ def test_a_malformed_ledger_names_its_file(tmp_path):
         ledger.load(bad)
     with pytest.raises(ValueError, match=r"^path: cannot read the ledger"):
         ledger.load(tmp_path / "missing.toml")
+    bad.write_bytes(bytes(range(256)))
+    with pytest.raises(ValueError, match=rf"^path: the ledger {bad} is not text \(TOML is UTF-8\)"):
+        ledger.load(bad)
+
+
+def test_printed_nan_and_inf_are_numbers():
+    assert [n.text for n in ledger.parse_numpy("[1.5 nan inf -inf]")] == ["1.5", "nan", "inf", "-inf"]
+    values = [n.value for n in ledger.parse_numpy("array([1.5, nan, inf])")]
+    assert values[0] == 1.5 and np.isnan(values[1]) and values[2] == np.inf
+
+
+def test_ols_on_tiny_and_huge_scales_gives_the_scaled_betas():
+    betas = linear.ols(X_REG, Y_REG)
+    np.testing.assert_allclose(linear.ols(X_REG * 1e200, Y_REG), betas / 1e200, rtol=1e-12)
+    np.testing.assert_allclose(linear.ols(X_REG * 1e-160, Y_REG), betas * 1e160, rtol=1e-12)
+    np.testing.assert_allclose(linear.ols(X_REG, Y_REG * 1e200), betas * 1e200, rtol=1e-12)
 
 
 def test_inputs_are_not_changed_and_outputs_share_nothing_with_them():

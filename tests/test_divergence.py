@@ -70,3 +70,40 @@ def test_the_lectures_settings_train_quietly(regression, and_xy, xor_xy):
             lecture.and_perceptron_params(seed)
             lecture.mlp_outputs(seed)
         linear.gradient_descent(*regression, lr=0.4)  # fast but stable
+
+
+def test_sgd_looks_at_minibatches_only(monkeypatch, regression):
+    # issue 21: the call pays O(N) once (the one read of the data), so every loss the
+    # divergence watch asks for is a minibatch's
+    X, y = regression
+    rows = []
+    real_mse = linear.mse
+    monkeypatch.setattr(linear, "mse", lambda X, y, b: rows.append(len(y)) or real_mse(X, y, b))
+    _, seen = caught(lambda: linear.sgd(X, y, lr=3.0, rng=0, batch_size=7))
+    assert len(seen) == 1 and rows and set(rows) == {7}
+    rows.clear()
+    linear.sgd(X, y, rng=0, batch_size=7, epochs=50)
+    assert rows and set(rows) == {7}
+
+
+def test_seeded_runs_that_run_away_say_so_as_the_single_runs_do(regression, xor_xy):
+    from nncourse.algorithms import studies
+
+    _, seen = caught(lambda: studies.sgd_runs(*regression, range(4), lr=1e308, epochs=20))
+    assert [type(w.message) for w in seen] == [DivergenceWarning]
+    assert str(seen[0].message).startswith("SGD diverged in 4 of 4 seeded runs (20 steps, learning rate 1e+308): the parameters became infinite or NaN")
+    weights, seen = caught(lambda: studies.mlp_runs(*xor_xy, range(3), lr=1e308, epochs=20))
+    assert [type(w.message) for w in seen] == [DivergenceWarning]
+    assert "the MLP diverged in 3 of 3 seeded runs" in str(seen[0].message) and "every output is exactly 0 or 1" in str(seen[0].message)
+    _, seen = caught(lambda: studies.sgd_runs(*regression, range(4), epochs=20))
+    assert seen == []
+
+
+def test_a_run_that_would_take_years_says_how_long(monkeypatch, regression):
+    from nncourse.algorithms import divergence
+
+    monkeypatch.setattr(divergence, "PACE_AFTER", 0.0)  # say it at the first look, not after 2 s
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", divergence.LongTrainingWarning)  # and stop the run there
+        with pytest.raises(divergence.LongTrainingWarning, match=r"^gradient descent: step 10 of 1,000,000,000,000 after 0 s; at this pace the whole run takes about [\d,.]+ (years|days)"):
+            linear.gradient_descent(*regression, epochs=10**12)

@@ -18,6 +18,40 @@ def test_ledger_covers_every_printed_block_of_the_lecture(lecture_ledger, lectur
         assert any(e.expression == expression and e.language == "r" for e in lecture_ledger), expression
 
 
+LISTING = re.compile(r"^\d+ [A-Za-z_][\w.]* *(<-|\()")  # a numbered line of a code listing: "1 x <- ..."
+
+
+def r_output_after(lines: list[str], expression: str) -> str:
+    """What the lecture prints after the listing whose numbered line is ``expression``: its
+    fenced blocks and the lines between them (R's headings and tables), up to the next
+    listing or the lecture's prose (a bullet, or a title: no colon, no digit, no table bar)."""
+    numbered = next(line for line in lines if re.fullmatch(rf"\d+ {re.escape(expression)}", line))
+    out, fenced = [], False
+    for i in range(lines.index(numbered) + 2, len(lines)):  # past the listing's closing fence
+        line = lines[i]
+        if line.strip() == "```":
+            fenced = not fenced
+            if fenced and i + 1 < len(lines) and LISTING.match(lines[i + 1]):
+                break
+            continue
+        prose = line.startswith("- ") or not (":" in line or line.startswith("|") or re.search(r"\d", line))
+        if not fenced and line.strip() and prose:
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_each_r_entry_is_the_lectures_printed_text(lecture_ledger, lecture_text):
+    # issue 20: the six R entries held to the lecture's own text, as the NumPy arrays are
+    lines = lecture_text.splitlines()
+    r_entries = [e for e in lecture_ledger if e.language == "r"]
+    assert len(r_entries) == 6
+    for entry in r_entries:
+        printed = r_output_after(lines, entry.expression)
+        assert ledger.normalise(printed, entry.rules) == ledger.normalise(entry.printed, entry.rules), entry.id
+        assert [n.text for n in ledger.parse_r(printed, entry.rules)] == [n.text for n in entry.numbers], entry.id
+
+
 def test_ledger_numbers_are_the_lectures_hundred(lecture_ledger):
     assert sum(len(e.numbers) for e in lecture_ledger) == 96
     assert len(lecture_ledger["xor_lm_summary"].numbers) == 24

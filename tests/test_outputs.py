@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from nncourse import safe_write as outputs
+from nncourse.paths import ROOT
 from nncourse.course import tutorial
 from nncourse.cli import main
 from nncourse.safe_write import OutputError, check_folder, check_target
@@ -14,14 +14,14 @@ from nncourse.safe_write import OutputError, check_folder, check_target
 @pytest.mark.parametrize("force", [[], ["--force"]])
 @pytest.mark.parametrize("source", ["pysrc/nncourse/repro/report.schema.json", "README.md", "rsrc/evaluate.R"])
 def test_report_refuses_a_tracked_source_before_any_work_even_with_force(source, force, capsys):
-    before = (outputs.ROOT / source).read_bytes()
+    before = (ROOT / source).read_bytes()
     with pytest.raises(SystemExit) as stopped:
-        main(["report", "--output", str(outputs.ROOT / source), *force])
+        main(["report", "--output", str(ROOT / source), *force])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert f"--output: {outputs.ROOT / source} is a source file of the repository; write somewhere else (--force never replaces a tracked source)" in err
+    assert f"--output: {ROOT / source} is a source file of the repository; write somewhere else (--force never replaces a tracked source)" in err
     assert "seeded runs" not in err  # refused before the study started
-    assert (outputs.ROOT / source).read_bytes() == before
+    assert (ROOT / source).read_bytes() == before
 
 
 def test_report_refuses_a_folder_a_foreign_file_and_an_unwritable_place(tmp_path, capsys):
@@ -73,7 +73,7 @@ def test_nothing_is_written_through_a_link_to_a_folder(tmp_path):
 
 def test_force_never_replaces_a_tracked_source():
     with pytest.raises(OutputError, match=r"is a source file of the repository; write somewhere else \(--force never replaces a tracked source\)"):
-        check_target(outputs.ROOT / "README.md", argument="--output", command="render", force=True)
+        check_target(ROOT / "README.md", argument="--output", command="render", force=True)
 
 
 @pytest.fixture

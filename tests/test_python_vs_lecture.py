@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from conftest import assert_reproduces
 
+from nncourse.repro import computed
 from nncourse.repro import computed as lecture
 from nncourse.repro import ledger
 from nncourse.algorithms import linear
@@ -40,3 +41,31 @@ def test_ols_on_and_matches_the_lm_predictions_printed_on_the_slide(lecture_ledg
     betas = linear.ols(X, y, intercept=True)
     fitted = np.column_stack([np.ones(4), X]) @ betas
     assert all(c.ok for c in ledger.check_numbers(lecture_ledger["and_pred"], fitted))
+
+
+def test_python_computes_every_r_output_at_the_lectures_precision(lecture_ledger):
+    # issue 20: summary(lm) too (coefficients, SEs, t, p, residual SE, R-squared, adjusted, F
+    # and its p) in NumPy; the lecture's 1.11e-16, 0.00e+00, 3.698e-32 and 1.849e-32 are an
+    # exact zero's rounding noise, held as numerically zero
+    values = computed.python_for_r()
+    assert set(values) == set(computed.R_ENTRIES) == {e.id for e in lecture_ledger if e.language == "r"}
+    for entry_id, value in values.items():
+        checks = ledger.check_numbers(lecture_ledger[entry_id], value, zero_tolerance=lecture_ledger.zero_tolerance)
+        assert all(c.ok for c in checks), (entry_id, [(c.printed.text, c.actual) for c in checks if not c.ok])
+    summary = dict(zip([n.text for n in lecture_ledger["xor_lm_summary"].numbers], values["xor_lm_summary"]))
+    assert abs(summary["0.667"] - 2 / 3) < 1e-12  # Pr(>|t|) of the intercept: 1 - 2 atan(1 / sqrt(3)) / pi on 1 df
+    assert summary["-2"] == -2.0 and summary["8.66e-01"] == np.sqrt(0.75)
+
+
+@pytest.mark.parametrize(
+    ("t", "df", "p"),
+    [
+        (2.0, 10, 0.07338803),  # R: 2 * pt(-2, 10), as R prints it (7 digits)
+        (2.0, 5, 0.1019395),  # R: 2 * pt(-2, 5)
+        (1.0, 2, 1 - 1 / np.sqrt(3)),  # df = 2: 1 - t / sqrt(2 + t^2)
+        (3.0, 1, 1 - 2 * np.arctan(3) / np.pi),  # df = 1, the Cauchy distribution
+        (0.0, 3, 1.0),
+    ],
+)
+def test_t_p_values_are_rs(t, df, p):
+    assert abs(computed.t_two_sided_p(t, df) - p) < 5e-8

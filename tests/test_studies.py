@@ -115,10 +115,10 @@ def test_draws_without_replacement_are_uniform_random_subsets():
     [
         ("0123", TypeError, "seeds: expected a sequence of non-negative integers, got str"),
         (5, TypeError, "seeds: expected a sequence of non-negative integers, got int"),
-        ([], ValueError, "seeds: expected at least one non-negative integer, got none"),
-        ([1, -2], ValueError, r"seeds: expected at least one non-negative integer, got \[-2\]"),
-        ([1.5], ValueError, r"seeds: expected at least one non-negative integer, got \[1.5\]"),
-        ([True], ValueError, r"seeds: expected at least one non-negative integer, got \[True\]"),
+        ([], ValueError, r"seeds: expected at least one integer from 0 to 2\*\*63 - 1, got none"),
+        ([1, -2], ValueError, r"seeds: expected at least one integer from 0 to 2\*\*63 - 1, got \[-2\]"),
+        ([1.5], ValueError, r"seeds: expected at least one integer from 0 to 2\*\*63 - 1, got \[1.5\]"),
+        ([True], ValueError, r"seeds: expected at least one integer from 0 to 2\*\*63 - 1, got \[True\]"),
     ],
 )
 def test_bad_seeds_are_named(seeds, error, message):

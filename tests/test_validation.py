@@ -48,7 +48,7 @@ def test_empty_data(f):
 def test_not_numbers(f):
     with pytest.raises(TypeError, match=r"X: expected an array of numbers, got str"):
         f("X", Y_AND)
-    with pytest.raises(TypeError, match=r"y: expected an array of numbers"):
+    with pytest.raises(TypeError, match=r"y: expected numbers, got text such as 'a'"):
         f(X4, ["a", "b", "c", "d"])
 
 

@@ -14,8 +14,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .paths import ROOT
-
 
 # What the first 4 KB of a file nncourse made holds, by command.
 MADE_BY = {
@@ -34,13 +32,13 @@ class OutputError(ValueError):
 
 
 def tracked_source(path: Path) -> bool:
-    """Whether ``path`` is a file the repository tracks (git's view; False outside it)."""
+    """Whether ``path`` is a file a git repository tracks (the checkout, or the user's
+    project if it is in git; False outside any)."""
+    folder = path.parent
+    while not folder.is_dir():
+        folder = folder.parent
     try:
-        path.relative_to(ROOT)
-    except ValueError:
-        return False
-    try:
-        done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--error-unmatch", str(path)], capture_output=True, timeout=30)
+        done = subprocess.run(["git", "-C", str(folder), "ls-files", "--error-unmatch", str(path)], capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0

@@ -43,21 +43,26 @@ def check_binary(name: str, y: np.ndarray) -> np.ndarray:
     return y
 
 
-def flag(name: str, value) -> bool:
+def boolean(name: str, value) -> bool:
     """Return ``value`` if it is a bool; a string or number where a flag is expected is an error."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {type(value).__name__} {value!r}")
     return bool(value)
 
 
+def free_memory() -> int | None:
+    """Bytes of physical memory free on this machine now (None where the system cannot say)."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def fits_in_memory(name: str, count: int, itemsize: int = 8) -> None:
     """Raise before allocating ``count`` items that would not fit in this machine's free memory."""
     need = int(count) * itemsize
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return
-    if need > free:
+    free = free_memory()
+    if free is not None and need > free:
         raise ValueError(f"{name}: this needs {_bytes(need)} of memory, more than the {_bytes(free)} free here")
 
 
@@ -74,6 +79,17 @@ def positive_int(name: str, value) -> int:
         raise TypeError(f"{name}: expected a positive integer, got {type(value).__name__} {value!r}")
     if value < 1:
         raise ValueError(f"{name}: expected a positive integer, got {value}")
+    return int(value)
+
+
+def seed(name: str, value) -> int | None:
+    """A seed for ``numpy.random.default_rng``: a non-negative int, or None for fresh entropy."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected a non-negative integer seed (or None), got {type(value).__name__} {value!r}"[:200])
+    if value < 0:
+        raise ValueError(f"{name}: expected a non-negative integer seed, got {value}")
     return int(value)
 
 
@@ -113,6 +129,9 @@ def real_array(name: str, value) -> np.ndarray:
         raise TypeError(f"{name}: expected an array of numbers in rows of equal length, got a ragged {type(value).__name__}") from None
     if arr.dtype.kind == "c":
         raise TypeError(f"{name}: expected real numbers, got complex values (their imaginary part would be dropped)")
+    if arr.dtype.kind in "USV" or (arr.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in arr.flat)):
+        example = str(next(v for v in arr.flat if isinstance(v, (str, bytes)))) if arr.size else ""
+        raise TypeError(f"{name}: expected numbers, got text such as {example!r} (convert it with float() first if it is meant as a number)"[:200])
     if arr.dtype.kind not in "fiub":
         try:
             arr = arr.astype(float)
@@ -123,6 +142,16 @@ def real_array(name: str, value) -> np.ndarray:
 
 def _as_float_array(name: str, value) -> np.ndarray:
     arr = real_array(name, value)
-    if not np.isfinite(arr).all():
+    if not all_finite(arr):
         raise ValueError(f"{name}: expected finite values, got {int((~np.isfinite(arr)).sum())} NaN or infinite")
     return arr
+
+
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every value is finite, in one read of the data and no copy: a sum is finite
+    only if every term is (NaN and infinity propagate); only a sum that overflowed from
+    finite values (1e308 + 1e308) needs the elementwise look."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(arr)):
+            return True
+    return bool(np.isfinite(arr).all())

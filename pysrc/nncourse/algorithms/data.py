@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..validation import positive_int
+from ..validation import as_matrix, as_vector, fits_in_memory, positive_int, seed as checked_seed
 
 _INPUTS = {"X1": [0.0, 0.0, 1.0, 1.0], "X2": [0.0, 1.0, 0.0, 1.0]}
 
@@ -27,7 +27,8 @@ def features(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     missing = {"X1", "X2", "Y"} - set(data.columns)
     if missing:
         raise ValueError(f"data: expected columns X1, X2, Y, missing {sorted(missing)}")
-    return data[["X1", "X2"]].to_numpy(dtype=float), data["Y"].to_numpy(dtype=float)
+    X = as_matrix("data[['X1', 'X2']]", data[["X1", "X2"]].to_numpy())
+    return X, as_vector("data['Y']", data["Y"].to_numpy(), length=len(X))
 
 
 def regression_data(seed: int = 123, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +38,8 @@ def regression_data(seed: int = 123, n: int = 100) -> tuple[np.ndarray, np.ndarr
     ``np.random.default_rng(seed)`` in the slide's order (X first, then the noise).
     """
     n = positive_int("n", n)
-    rng = np.random.default_rng(seed=seed)
+    fits_in_memory("n", 4 * n)  # X (n x 2), the noise and y
+    rng = np.random.default_rng(seed=checked_seed("seed", seed))
     X = rng.normal(size=(n, 2))
     y = 1.5 * X[:, 0] - 2.0 * X[:, 1] + rng.normal(size=n)
     return X, y

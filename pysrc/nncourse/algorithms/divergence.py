@@ -8,30 +8,59 @@ their parameters and loss every :data:`EVERY` steps and at the end, and issue on
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import numpy as np
 
 EVERY = 10  # steps between two looks
 EXPLODED = 1e12  # a loss this many times its start has run away (noise from minibatches is far smaller)
+PACE_AFTER = 2.0  # seconds of training after which a long run says how long it will take
+LONG = 60.0  # a run whose whole would take longer than this says so
 
 
 class DivergenceWarning(RuntimeWarning):
     """Training left the finite numbers, or its loss or weights grew without bound."""
 
 
-class Watch:
-    """One training's look-out: call :meth:`look` at each step; it warns once."""
+class LongTrainingWarning(UserWarning):
+    """Training will take long: where it is, and how long the whole run takes at this pace."""
 
-    def __init__(self, what: str, lr: float, start_loss: float | None = None):
+
+class Watch:
+    """One training's look-out: call :meth:`due` at each step and :meth:`look` when it says;
+    it warns once if training runs away, and once if the whole run would take over :data:`LONG` s."""
+
+    def __init__(self, what: str, lr: float, steps: int, start_loss: float | None = None):
         self.what = what
         self.lr = lr
+        self.steps = steps
         self.start_loss = start_loss
         self.warned = False
+        self.started = time.perf_counter()
+        self.paced = False
 
     def due(self, step: int, last: bool = False) -> bool:
         """Whether to look at ``step`` (counted from 1): every :data:`EVERY` steps and the last."""
-        return not self.warned and (last or step % EVERY == 0)
+        if step % EVERY:
+            return last and not self.warned
+        if not self.paced:
+            self._pace(step)
+        return not self.warned
+
+    def _pace(self, step: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        if elapsed < PACE_AFTER:
+            return
+        self.paced = True
+        whole = elapsed / step * self.steps
+        if whole > LONG:
+            warnings.warn(
+                f"{self.what}: step {step:,} of {self.steps:,} after {elapsed:.0f} s; at this pace the whole run "
+                f"takes {_duration(whole)} (Ctrl-C stops it; fewer epochs end sooner)",
+                LongTrainingWarning,
+                stacklevel=3,
+            )
 
     def look(self, step: int, params, *, loss: float | None = None, saturated: bool = False) -> None:
         """Look at the parameters (and the loss) after ``step``; warn once if they ran away."""
@@ -58,3 +87,28 @@ class Watch:
             return
         self.warned = True
         warnings.warn(f"{self.what} diverged by step {step} with learning rate {self.lr:g}: {what_happened}; try a smaller learning rate", DivergenceWarning, stacklevel=4)
+
+
+def check_runs(what: str, lr: float, steps: int, params, saturated: np.ndarray | None = None) -> None:
+    """After seeded runs side by side (:mod:`nncourse.algorithms.studies`): one warning saying how
+    many runs ran away, as a single run of them would. ``params`` have the run axis first;
+    ``saturated`` marks the runs whose outputs are all exactly 0 or 1."""
+    finite = np.ones(len(params[0]), dtype=bool)
+    for p in params:
+        finite &= np.isfinite(np.reshape(p, (len(p), -1))).all(axis=1)
+    bad = ~finite if saturated is None else ~finite | saturated
+    if bad.any():
+        what_happened = "the parameters became infinite or NaN" if (~finite).any() else "every output is exactly 0 or 1, so learning stopped"
+        warnings.warn(
+            f"{what} diverged in {int(bad.sum())} of {len(bad)} seeded runs ({steps} steps, learning rate {lr:g}): "
+            f"{what_happened}; try a smaller learning rate",
+            DivergenceWarning,
+            stacklevel=3,
+        )
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"about {seconds / size:,.1f} {unit}"
+    return f"about {seconds:.0f} s"

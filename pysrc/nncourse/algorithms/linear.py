@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import minibatch
+from . import minibatch, training
 from .divergence import Watch
-from ..validation import as_matrix, as_vector, flag, positive_float, positive_int
+from ..validation import as_matrix, as_vector, boolean
 
 
 def ols(X, y, *, intercept: bool = False) -> np.ndarray:
@@ -19,13 +19,28 @@ def ols(X, y, *, intercept: bool = False) -> np.ndarray:
 
     The slide's formula as written, so its digits are the slide's. With
     ``intercept=True`` a column of ones is put first, as R's ``lm`` does, and the
-    intercept is returned first.
+    intercept is returned first. Where ``X.T @ X`` would leave the normal range of
+    doubles (columns of size 1e200 or 1e-160), the same formula runs on ``X`` and ``y``
+    scaled to unit size and the betas are scaled back.
     """
     X, y = _design(X, y)
-    if flag("intercept", intercept):
+    if boolean("intercept", intercept):
         X = np.column_stack([np.ones(len(y)), X])
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError(f"X: expected full column rank {X.shape[1]} for the normal equations, got a rank-deficient design")
+    scale = np.abs(X).max(axis=0)
+    y_scale = np.abs(y).max() or 1.0
+    if _normal_range(scale) and _normal_range([y_scale]):
+        return _normal_equations(X, y)
+    return _normal_equations(X / scale, y / y_scale) / scale * y_scale
+
+
+def _normal_range(sizes) -> bool:
+    """Whether products and sums of squares of numbers this size stay normal doubles."""
+    return all(1e-140 < s < 1e140 for s in sizes)
+
+
+def _normal_equations(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.inv(X.T @ X) @ X.T @ y
     except np.linalg.LinAlgError:
@@ -52,10 +67,9 @@ def gradient_descent(X, y, *, lr: float = 0.01, epochs: int = 1000, init=None) -
 
     Starts from ``init`` (zeros, as the slide) and takes ``epochs`` steps of size ``lr``.
     """
-    X, y = _design(X, y)
-    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
+    X, y, lr, epochs, _ = training.inputs(X, y, lr=lr, epochs=epochs)
     betas = _initial(init, X.shape[1])
-    watch = Watch("gradient descent", lr, start_loss=mse(X, y, betas))
+    watch = Watch("gradient descent", lr, epochs, start_loss=mse(X, y, betas))
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for epoch in range(1, epochs + 1):
             betas = betas - lr * mse_gradient(X, y, betas)
@@ -71,20 +85,24 @@ def sgd(X, y, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20, rng
     Each step draws ``batch_size`` rows without replacement and steps against
     their gradient. ``rng`` picks the sampler (:mod:`nncourse.algorithms.minibatch`): a
     ``Generator`` or seed costs O(batch_size) per step; a ``RandomState`` replays
-    the slide's ``np.random.choice`` draw for draw.
+    the slide's ``np.random.choice`` draw for draw. The data are read once, to check
+    them; the divergence watch looks at minibatches only (the loss of the first batch
+    before the first step and after the last), so the whole call costs O(N) once.
     """
-    X, y = _design(X, y)
-    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
-    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=False)
+    X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size)
     rng = minibatch.as_rng(rng)
     betas = _initial(init, X.shape[1])
-    watch = Watch("SGD", lr, start_loss=mse(X, y, betas))
+    watch = Watch("SGD", lr, epochs)
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=False), 1):
-            betas = betas - lr * mse_gradient(X[indices], y[indices], betas)
-            if watch.due(step, last=step == epochs):  # the batch's loss: a step stays O(batch size)
-                watch.look(step, [betas], loss=mse(X[indices], y[indices], betas))
-        watch.ended(epochs, mse(X, y, betas))
+            X_batch, y_batch = X[indices], y[indices]
+            if step == 1:
+                first = X_batch, y_batch
+                watch.start_loss = mse(*first, betas)
+            betas = betas - lr * mse_gradient(X_batch, y_batch, betas)
+            if watch.due(step, last=step == epochs):
+                watch.look(step, [betas], loss=mse(X_batch, y_batch, betas))
+        watch.ended(epochs, mse(*first, betas))
     return betas
 
 

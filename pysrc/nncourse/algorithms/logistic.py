@@ -23,17 +23,19 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..validation import as_matrix, as_vector, check_binary, flag
+from ..validation import as_matrix, as_vector, check_binary, boolean
 
 EPSILON = 1e-8  # glm.control()$epsilon
 RANK_TOL = min(1e-7, EPSILON / 1000)  # the tolerance glm.fit hands to C_Cdqrls
 MAXIT = 25  # glm.control()$maxit
 _THRESH = 30.0  # THRESH / MTHRESH in R's src/library/stats/src/family.c
 _DBL_EPS = np.finfo(float).eps
+LARGEST = 1e150  # beyond this the squares of X leave the doubles: the fit would be NaN
 
 NOT_CONVERGED = "glm.fit: algorithm did not converge"
 FITTED_0_OR_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred"
@@ -86,15 +88,51 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
     deviance 5.5452 and AIC 11.545; on AND (complete separation) R's 23 iterations
     and its warning that fitted probabilities are numerically 0 or 1.
     """
-    X_all, names = _design(X, intercept=flag("intercept", intercept))
+    X_all, names = _design(X, intercept=boolean("intercept", intercept))
     y = check_binary("y", as_vector("y", y, length=X_all.shape[0]))
     kept = kept_columns(X_all)
-    X = X_all[:, kept]
+    fit = fisher_scoring(X_all[:, kept], y)
+    messages = glm_warnings(fit)
+    for message in messages:
+        warnings.warn(message, GlmWarning, stacklevel=2)
+    r_inv = np.linalg.inv(fit.r)
+    se = np.sqrt(np.diag(r_inv @ r_inv.T))  # chol2inv(Qr$qr), dispersion 1
+    rank = len(kept)
+    null_mu = np.full_like(y, y.mean()) if intercept else np.full_like(y, 0.5)
+    return LogisticFit(
+        names=names,
+        coef=_with_aliased(fit.coef, kept, X_all.shape[1]),
+        se=_with_aliased(se, kept, X_all.shape[1]),
+        fitted=fit.mu,
+        deviance=fit.deviance,
+        null_deviance=_deviance(y, null_mu),
+        df_residual=len(y) - rank,
+        df_null=len(y) - int(intercept),
+        aic=fit.deviance + 2 * rank,  # binomial()$aic with 0/1 responses is the deviance
+        iterations=fit.iterations,
+        converged=fit.converged,
+        warnings=tuple(messages),
+    )
 
+
+class Scoring(NamedTuple):
+    """Where ``glm.fit``'s iterations ended: the coefficients, the R of the last weighted QR,
+    the fitted probabilities and deviance, and how many iterations it took."""
+
+    coef: np.ndarray
+    r: np.ndarray
+    mu: np.ndarray
+    deviance: float
+    iterations: int
+    converged: bool
+
+
+def fisher_scoring(X: np.ndarray, y: np.ndarray) -> Scoring:
+    """``glm.fit``'s loop on a full-rank design: iteratively reweighted least squares from
+    ``mustart = (y + 0.5) / 2`` until the deviance changes by less than :data:`EPSILON`."""
     mu = (y + 0.5) / 2  # binomial()$initialize with unit weights
     eta = np.log(mu / (1 - mu))
     dev_old = _deviance(y, mu)
-    converged = False
     for iteration in range(1, MAXIT + 1):
         mu_eta = _mu_eta(eta)
         z = eta + (y - mu) / mu_eta
@@ -107,38 +145,18 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
         mu = _linkinv(eta)
         dev = _deviance(y, mu)
         if abs(dev - dev_old) / (abs(dev) + 0.1) < EPSILON:
-            converged = True
-            break
+            return Scoring(coef, r, mu, dev, iteration, True)
         dev_old = dev
+    return Scoring(coef, r, mu, dev, MAXIT, False)
 
-    messages = []
-    if not converged:
-        messages.append(NOT_CONVERGED)
+
+def glm_warnings(fit: Scoring) -> list[str]:
+    """The warnings ``glm.fit`` gives at the end, in R's words."""
+    messages = [] if fit.converged else [NOT_CONVERGED]
     eps = 10 * _DBL_EPS
-    if (mu > 1 - eps).any() or (mu < eps).any():
+    if (fit.mu > 1 - eps).any() or (fit.mu < eps).any():
         messages.append(FITTED_0_OR_1)
-    for message in messages:
-        warnings.warn(message, GlmWarning, stacklevel=2)
-
-    r_inv = np.linalg.inv(r)
-    se = np.sqrt(np.diag(r_inv @ r_inv.T))  # chol2inv(Qr$qr), dispersion 1
-    rank = X.shape[1]
-    coef, se = _with_aliased(coef, kept, X_all.shape[1]), _with_aliased(se, kept, X_all.shape[1])
-    null_mu = np.full_like(y, y.mean()) if intercept else np.full_like(y, 0.5)
-    return LogisticFit(
-        names=names,
-        coef=coef,
-        se=se,
-        fitted=mu,
-        deviance=dev,
-        null_deviance=_deviance(y, null_mu),
-        df_residual=len(y) - rank,
-        df_null=len(y) - int(intercept),
-        aic=dev + 2 * rank,  # binomial()$aic with 0/1 responses is the deviance
-        iterations=iteration,
-        converged=converged,
-        warnings=tuple(messages),
-    )
+    return messages
 
 
 def kept_columns(X: np.ndarray, tol: float = RANK_TOL) -> list[int]:
@@ -183,6 +201,9 @@ def _design(X, *, intercept: bool) -> tuple[np.ndarray, tuple[str, ...]]:
     else:
         names = None
     X = as_matrix("X", X)
+    largest = float(np.abs(X).max())
+    if largest > LARGEST:
+        raise ValueError(f"X: expected values of at most {LARGEST:g} in size (glm's weighted least squares squares them), got {largest:g}; rescale X")
     names = names or tuple(f"X{j + 1}" for j in range(X.shape[1]))
     if intercept:
         return np.column_stack([np.ones(X.shape[0]), X]), ("(Intercept)", *names)

@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from ..validation import fits_in_memory, flag, positive_int
+from ..validation import boolean, fits_in_memory, positive_int, real_array
 
 def as_rng(rng) -> np.random.Generator | np.random.RandomState:
     """Return the random source named by ``rng`` (see the module docstring)."""
@@ -64,7 +64,7 @@ def draw_batch(rng, n: int, batch_size: int, *, replace: bool) -> np.ndarray:
 def draw_steps(rng, n: int, batch_size: int, steps: int, *, replace: bool) -> np.ndarray:
     """The minibatches of ``steps`` consecutive steps, one row each: shape ``(steps, batch_size)``."""
     n, steps = positive_int("n", n), positive_int("steps", steps)
-    batch_size = batch_size_for(n, batch_size, replace=flag("replace", replace))
+    batch_size = batch_size_for(n, batch_size, replace=boolean("replace", replace))
     fits_in_memory("batch_size", steps * batch_size, 16)
     rng = as_rng(rng)
     if isinstance(rng, np.random.RandomState):
@@ -78,6 +78,15 @@ def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
 
     Any leading axes (steps, runs) are batches of their own: each row of ``u`` gives the
     batch a single draw would give from the same doubles."""
+    u = real_array("u", u)
+    if u.ndim == 0 or u.size == 0:
+        raise ValueError(f"u: expected at least one batch of uniform doubles (last axis a batch), got shape {u.shape}")
+    n = positive_int("n", n)
+    low, high = float(u.min()), float(u.max())
+    if not (0.0 <= low and high < 1.0):  # NaN fails this too
+        raise ValueError(f"u: expected uniform doubles in [0, 1) (what Generator.random draws), got values from {low} to {high}")
+    if not replace and u.shape[-1] > n:
+        raise ValueError(f"u: expected at most n = {n} draws per batch without replacement, got {u.shape[-1]}")
     small = np.min_scalar_type(-n)
     if replace:
         return np.minimum((u * n).astype(small), n - 1)
@@ -85,12 +94,13 @@ def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
     if u.size <= SCALAR_FLOYD:  # one batch or a few: plain Python beats ~20 NumPy calls, same numbers
         rows = [_floyd_row(row, n) for row in u.reshape(-1, batch_size).tolist()]
         return np.array(rows, dtype=small).reshape(u.shape)
-    draws = np.ascontiguousarray(np.moveaxis(u, -1, 0))  # the batch axis first: one slab per draw
+    top = n - batch_size + np.arange(batch_size)  # draw k picks among rows 0..top[k]
+    picks = np.minimum((u * (top + 1)).astype(small), top.astype(small))  # in u's layout: one pass, no transposed doubles
+    draws = np.ascontiguousarray(np.moveaxis(picks, -1, 0))  # the batch axis first: one slab per draw
     rows = np.empty(draws.shape, dtype=small)  # int16 up to 32767 rows: a quarter of intp's memory traffic
     taken, same = np.empty(draws.shape[1:], dtype=bool), np.empty(draws.shape[1:], dtype=bool)
     for k in range(batch_size):  # Floyd: O(batch_size) per batch, whatever n
-        j = n - batch_size + k
-        pick = np.minimum((draws[k] * (j + 1)).astype(small), j)
+        j, pick = n - batch_size + k, draws[k]
         taken[...] = False
         for earlier in rows[:k]:
             np.logical_or(taken, np.equal(earlier, pick, out=same), out=taken)

@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import minibatch
+from . import minibatch, training
 from .divergence import Watch
-from ..validation import as_matrix, as_vector, check_binary, fits_in_memory, positive_float, positive_int
+from ..validation import as_matrix, as_vector, fits_in_memory, positive_int
 from .activations import relu, relu_derivative, sigmoid
 
 
@@ -76,16 +76,13 @@ def train_mlp(
     :mod:`nncourse.algorithms.minibatch`. ``init`` defaults to :func:`init_weights` (the slide's
     ``default_rng(1)`` start). Returns new weights; ``init`` is not modified.
     """
-    X = as_matrix("X", X)
-    y = check_binary("y", as_vector("y", y, length=X.shape[0]))
-    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
-    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
+    X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size, replace=True, binary=True)
     rng = minibatch.as_rng(rng)
     weights = init_weights(inputs=X.shape[1]) if init is None else check_weights(init)
     if weights.W1.shape[0] != X.shape[1]:
         raise ValueError(f"init: expected weights for {X.shape[1]} inputs (the columns of X), got W1 of shape {weights.W1.shape}")
     weights = MLPWeights(weights.W1.copy(), weights.b1.copy(), weights.w2.copy(), float(weights.b2))
-    watch = Watch("the MLP", lr)
+    watch = Watch("the MLP", lr, epochs)
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
             weights = sgd_step(weights, X[indices], y[indices], lr)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import minibatch
+from . import minibatch, training
 from .divergence import Watch
-from ..validation import as_matrix, as_vector, check_binary, positive_float, positive_int
+from ..validation import as_matrix, as_vector
 from .activations import step
 
 
@@ -22,14 +22,11 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
     ``-2 X^T r / batch_size`` and ``-2 sum(r) / batch_size``. Starts from zeros.
     ``rng`` as in :mod:`nncourse.algorithms.minibatch`. Returns ``params = (w..., b)``.
     """
-    X = as_matrix("X", X)
-    y = check_binary("y", as_vector("y", y, length=X.shape[0]))
-    lr, epochs = positive_float("lr", lr), positive_int("epochs", epochs)
-    batch_size = minibatch.batch_size_for(len(y), batch_size, replace=True)
+    X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size, replace=True, binary=True)
     rng = minibatch.as_rng(rng)
     p = X.shape[1]
     params = np.zeros(p + 1)
-    watch = Watch("the perceptron", lr)
+    watch = Watch("the perceptron", lr, epochs)
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for number, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
             X_batch, y_batch = X[indices], y[indices]

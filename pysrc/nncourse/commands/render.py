@@ -12,9 +12,9 @@ NAME = "render"
 
 def add_parser(subparsers):
     ren = subparsers.add_parser(NAME, help="render the slides (Quarto if installed, else the built-in path)")
-    ren.add_argument("document", nargs="?", type=Path, default=None, help="a .qmd to render (default: the week's slides)")
+    ren.add_argument("document", nargs="?", type=Path, default=None, help="a .qmd to render (default: the project's slides)")
     ren.add_argument("--to", choices=("revealjs", "html"), default=None, help="output format (default: revealjs for the slides, html otherwise)")
-    ren.add_argument("--output", type=Path, default=None, help="output folder (default: _output beside the document)")
+    ren.add_argument("--output", type=Path, default=None, help="output folder (default: _output beside the document; in the current folder for the package's own slides)")
     engine = ren.add_mutually_exclusive_group()
     engine.add_argument("--quarto", dest="use_quarto", action="store_true", default=None, help="insist on Quarto")
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
@@ -26,9 +26,10 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
+    from .. import paths
     from ..deck import render
 
-    deck = render.SLIDES / render.DECK
+    deck = paths.project().deck
     document = args.document or deck
     to = args.to or ("revealjs" if document.resolve() == deck.resolve() else "html")
     timeout = render.CELL_TIMEOUT if args.cell_timeout is None else args.cell_timeout

@@ -35,9 +35,14 @@ def run(args) -> int:
     except KeyboardInterrupt:
         print("\nnncourse report: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except report.DamagedProject as exc:
+        print(f"\nnncourse report: {exc}; nothing was written", file=sys.stderr)
+        return 1
     text = report.write(built, args.format, output)
     if text is not None:
         print(text)
     else:
         print(f"\rwrote {args.output}", file=sys.stderr)
+    for line in built.damage:
+        print(f"nncourse report: the project is damaged: {line}", file=sys.stderr)
     return built.exit_status

@@ -10,7 +10,7 @@ NAME = "serve"
 
 def add_parser(subparsers):
     srv = subparsers.add_parser(NAME, help="serve the rendered deck on 127.0.0.1, so that its R runs live (webR)")
-    srv.add_argument("deck", nargs="?", type=Path, default=None, help="a rendered deck (default: the week's slides in slides/_output)")
+    srv.add_argument("deck", nargs="?", type=Path, default=None, help="a rendered deck (default: the project's slides where nncourse render puts them)")
     srv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
     return srv
 

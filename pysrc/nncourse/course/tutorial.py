@@ -23,18 +23,18 @@ from typing import Callable
 import numpy as np
 
 from ..algorithms import data, linear, mlp
-from ..repro.ledger import LEDGER_PATH
+from .. import paths
 from ..algorithms.activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
 from ..algorithms.logistic import fit_logistic
 
 BUDGET = 60.0  # seconds one check may take in all, the student's calls included (1 to 600)
 EXERCISE_OF: dict[str, str] = {}  # check function -> the exercise its verdict names
-TUTORIAL = LEDGER_PATH.parent / "tutorial.qmd"
+TUTORIAL = paths.WEEK10.tutorial  # the package's own; start() copies the project's
 
 
 def start(folder) -> list[tuple[str, str]]:
-    """Copy the tutorial into ``folder`` as ``tutorial.qmd`` and ``tutorial.ipynb``
-    (for Jupyter, without Quarto). A file already there is never overwritten: the
+    """Copy the project's tutorial (:func:`nncourse.paths.project`) into ``folder`` as
+    ``tutorial.qmd`` and ``tutorial.ipynb`` (for Jupyter, without Quarto). A file already there is never overwritten: the
     student's work is kept. Returns (file, "written" or "kept") pairs."""
     import nbformat
 
@@ -44,10 +44,11 @@ def start(folder) -> list[tuple[str, str]]:
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"folder: expected a folder to put the tutorial in, got the file {folder}")
     folder.mkdir(parents=True, exist_ok=True)
+    tutorial = paths.project().tutorial
     done = []
     for name, write in (
-        ("tutorial.qmd", lambda path: path.write_text(TUTORIAL.read_text())),
-        ("tutorial.ipynb", lambda path: nbformat.write(to_notebook(TUTORIAL), str(path))),
+        ("tutorial.qmd", lambda path: path.write_text(tutorial.read_text())),
+        ("tutorial.ipynb", lambda path: nbformat.write(to_notebook(tutorial), str(path))),
     ):
         path = folder / name
         if path.exists() or path.is_symlink():  # a link, even a dangling one, is never written through

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DECK = "week10-neural-networks.qmd"  # the week's deck, in the project's slides folder
 OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
 FENCE = re.compile(r"^```\{python\}\s*$")
 

@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..paths import SLIDES
-from .document import DECK, Cell, RenderError, options_for, project_options, read_document
+from .. import paths
+from .document import Cell, RenderError, options_for, project_options, read_document
 
 # What Quarto's Jupyter engine runs first in the kernel: inline PNG figures.
 KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_formats = ["png"]\n%config InlineBackend.rc = {"figure.dpi": 144}')
@@ -23,9 +23,10 @@ KERNEL_SETUP = Cell("code", '%matplotlib inline\n%config InlineBackend.figure_fo
 CELL_TIMEOUT = 120.0  # seconds a chunk may run before the render stops it
 
 
-def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
-    """Execute every ``eval``-ed chunk of a ``.qmd`` in one Jupyter kernel, in order, from
-    the document's folder. Cells come back with their outputs (nbformat dicts).
+def execute(path: Path | None = None, progress=None, *, cell_timeout: float = CELL_TIMEOUT) -> tuple[dict, list[Cell]]:
+    """Execute every ``eval``-ed chunk of a ``.qmd`` (the project's deck by default) in one
+    Jupyter kernel, in order, from the document's folder. Cells come back with their
+    outputs (nbformat dicts).
 
     A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
     (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
@@ -36,7 +37,7 @@ def execute(path: Path = SLIDES / DECK, progress=None, *, cell_timeout: float = 
     from nbclient import NotebookClient
 
     progress = progress or (lambda message: None)
-    path = Path(path)
+    path = Path(path) if path is not None else paths.project().deck
     front, cells = read_document(path)
     defaults = {**project_options(path.parent).get("execute", {}), **front.get("execute", {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]

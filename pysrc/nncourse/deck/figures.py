@@ -196,18 +196,3 @@ def descend_1d(grad, x0: float, lr: float, steps: int) -> np.ndarray:
     for _ in range(steps):
         xs.append(xs[-1] - lr * grad(xs[-1]))
     return np.array(xs)
-
-
-def band_study(title: str, labels: list[str], runs: np.ndarray, printed: np.ndarray) -> Figure:
-    """The report's stochastic studies: one histogram per printed number over seeded runs,
-    the lecture's printed value drawn as a line, with its percentile."""
-    runs = np.asarray(runs, dtype=float)
-    fig = _figure(3.2 * len(labels), 3.0)
-    for ax, label, column, value in zip(np.atleast_1d(fig.subplots(1, len(labels))), labels, runs.T, printed):
-        ax.hist(column, bins=30, color=BLUE, alpha=0.75)
-        ax.axvline(value, color=VERMILION, lw=2.5)
-        below = np.mean(column < value) + 0.5 * np.mean(column == value)
-        ax.set_title(f"{label}: lecture at {100 * below:.0f}th pct", fontsize=11)
-        ax.tick_params(labelsize=9)
-    fig.suptitle(f"{title}: {len(runs)} seeded runs (bars), the lecture's value (line)", fontsize=12)
-    return fig

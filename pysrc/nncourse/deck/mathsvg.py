@@ -12,13 +12,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
-from ..paths import NODE_MODULES, ROOT
+from .. import paths
 
-MATHJAX = NODE_MODULES / "mathjax" / "es5"
-SCRIPT = Path(__file__).with_name("assets") / "typeset_math.cjs"
-SETUP_HINT = f"run `npm ci` in {ROOT} (`bash scripts/run.sh setup` does)"
+SCRIPT = paths.ASSETS / "typeset_math.cjs"
 
 
 class MathError(RuntimeError):
@@ -48,10 +45,11 @@ def typeset(ast: dict) -> str:
         return ""
     node = shutil.which("node")
     if node is None:
-        raise MathError(f"node: Node.js is needed to typeset the maths (Debian: apt-get install nodejs); {SETUP_HINT}")
-    main = MATHJAX / "node-main.js"
+        raise MathError(f"node: Node.js is needed to typeset the maths (Debian: apt-get install nodejs); {paths.setup_hint('npm')}")
+    mathjax = paths.node_modules() / "mathjax" / "es5"
+    main = mathjax / "node-main.js"
     if not main.is_file():
-        raise MathError(f"MathJax 3 is not installed at {MATHJAX}: {SETUP_HINT}")
+        raise MathError(f"MathJax 3 is not installed at {mathjax}: {paths.setup_hint('npm')}")
     formulas = [{"tex": n["c"][1], "display": n["c"][0]["t"] == "DisplayMath"} for n in nodes]
     done = subprocess.run([node, str(SCRIPT), str(main)], input=json.dumps(formulas), capture_output=True, text=True, timeout=120)
     if done.returncode == 2:

@@ -17,12 +17,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..paths import NODE_MODULES, ROOT, SLIDES
+from .. import paths
 from .document import Cell, RenderError, format_options, options_for
 
-REVEALJS = NODE_MODULES / "reveal.js"
-QUARTO_LOOK = Path(__file__).with_name("assets") / "quarto-look.css"
-LINE_STEPS = Path(__file__).with_name("assets") / "line_steps.js"
+QUARTO_LOOK = paths.ASSETS / "quarto-look.css"
+LINE_STEPS = paths.ASSETS / "line_steps.js"
 
 
 def to_markdown(front: dict, cells: list[Cell], assets: Path) -> str:
@@ -131,7 +130,7 @@ def _js(key: str, value) -> str:
     return str(value)
 
 
-def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path = SLIDES) -> Path:
+def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_path: Path, folder: Path) -> Path:
     """Pandoc: Markdown to one self-contained reveal.js (or plain HTML) file, maths typeset
     by MathJax 3 at build time (:mod:`nncourse.deck.mathsvg`)."""
     import pypandoc
@@ -159,13 +158,14 @@ def build_html(markdown: str, front: dict, output: Path, *, to: str, resource_pa
 
 def _reveal_args(ast: dict, options: dict, scratch: Path) -> list[str]:
     """Pandoc's arguments for a reveal.js deck, and the title slide laid out as Quarto's."""
-    if not (REVEALJS / "dist" / "reveal.js").exists():
-        raise RenderError(f"reveal.js is not installed at {REVEALJS}: run `npm ci` in {ROOT} (bash scripts/run.sh setup does)")
+    revealjs = paths.node_modules() / "reveal.js"
+    if not (revealjs / "dist" / "reveal.js").exists():
+        raise RenderError(f"reveal.js is not installed at {revealjs}: {paths.setup_hint('npm')}")
     # the title slide as Quarto lays it out: centred, on a deck that is not
     ast["meta"]["title-slide-attributes"] = {"t": "MetaMap", "c": {"class": {"t": "MetaString", "c": "quarto-title-block center"}}}
     return [
         "--slide-level=2",
-        f"--variable=revealjs-url={REVEALJS}",
+        f"--variable=revealjs-url={revealjs}",
         f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
         *(f"--variable={key}={_js(key, value)}" for key, value in reveal_config(options).items()),
         f"--include-after-body={_write(scratch / 'line-steps.html', '<script>', LINE_STEPS.read_text(), '</script>')}",

@@ -14,13 +14,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import SLIDES
-from .document import DECK, RenderError, read_document
+from .. import paths
+from .document import RenderError, read_document
 from .execute import CELL_TIMEOUT, execute
 from .pandoc import build_html, to_markdown
 
 FORMATS = ("revealjs", "html")
-__all__ = ["CELL_TIMEOUT", "DECK", "FORMATS", "SLIDES", "RenderError", "Rendered", "render", "rendered_path"]
+__all__ = ["CELL_TIMEOUT", "FORMATS", "RenderError", "Rendered", "render", "rendered_path"]
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,13 @@ class Rendered:
     engine: str  # "quarto" or "built-in"
 
 
-def rendered_path(document: Path = SLIDES / DECK, output_dir: Path | None = None) -> Path:
-    """Where rendering ``document`` writes: ``<output_dir>/<name>.html``, in ``_output``
-    beside the document by default (Quarto's place for a project's output)."""
-    document = Path(document).resolve()
-    folder = Path(output_dir).resolve() if output_dir else document.parent / "_output"
+def rendered_path(document: Path | None = None, output_dir: Path | None = None) -> Path:
+    """Where rendering ``document`` (the project's deck by default) writes:
+    ``<output_dir>/<name>.html``, by default in :func:`nncourse.paths.output_folder`
+    (``_output`` beside the document, Quarto's place; the current folder's for the
+    package's bundled copy)."""
+    document = Path(document) if document is not None else paths.project().deck
+    folder = Path(output_dir).resolve() if output_dir else paths.output_folder(document)
     return folder / (document.stem + ".html")
 
 
@@ -43,24 +45,25 @@ def render(
     progress=None,
     *,
     use_quarto: bool | None = None,
-    document: Path = SLIDES / DECK,
+    document: Path | None = None,
     cell_timeout: float = CELL_TIMEOUT,
     force: bool = False,
 ) -> Rendered:
-    """Render ``document`` (the deck by default): with ``quarto`` when on PATH (unless
-    ``use_quarto=False``), else by the built-in path. Writes only into ``output_dir``
-    (default: ``_output`` beside the document).
+    """Render ``document`` (the project's deck by default, :mod:`nncourse.paths`): with
+    ``quarto`` when on PATH (unless ``use_quarto=False``), else by the built-in path. Writes
+    only into ``output_dir`` (default: :func:`rendered_path`'s).
 
     Everything that can be checked is checked before any work: the format, the document
     and its front matter, and that the output file may be written (not a tracked source,
     nor a file no renderer made, unless ``force``; see :mod:`nncourse.safe_write`)."""
-    document = _checked_document(to, document, cell_timeout)
-    target = _checked_target(document, output_dir, force)
+    asked = Path(document) if document is not None else paths.project().deck
+    document = _checked_document(to, asked, cell_timeout)
+    target = _checked_target(asked, output_dir, force)
     quarto = shutil.which("quarto")
     if use_quarto is None:
         use_quarto = quarto is not None
     if use_quarto:
-        return _render_with_quarto(quarto, document, to, target)
+        return _render_with_quarto(quarto, document, to, target, bundled=paths.is_bundled(asked))
     front, cells = execute(document, progress, cell_timeout=cell_timeout)
     with tempfile.TemporaryDirectory() as assets:
         markdown = to_markdown(front, cells, Path(assets))
@@ -92,11 +95,16 @@ def _checked_target(document: Path, output_dir: Path | None, force: bool) -> Pat
     return check_target(rendered_path(document, output_dir), argument="--output", command="render", force=force)
 
 
-def _render_with_quarto(quarto: str | None, document: Path, to: str, target: Path) -> Rendered:
-    """``quarto render`` into the target's folder, its own error shown when it fails."""
+def _render_with_quarto(quarto: str | None, document: Path, to: str, target: Path, *, bundled: bool) -> Rendered:
+    """``quarto render`` into the target's folder, its own error shown when it fails. Quarto
+    writes ``.quarto/`` into the document's project: the package's bundled copy (read
+    only) is rendered from a temporary copy instead."""
     if quarto is None:
         raise RenderError("quarto: not found on PATH")
-    done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        if bundled:
+            document = Path(shutil.copytree(document.parent, Path(scratch) / document.parent.name)) / document.name
+        done = subprocess.run([quarto, "render", str(document), "--to", to, "--output-dir", str(target.parent)], capture_output=True, text=True)
     if done.returncode != 0:
         raise RenderError(f"quarto render failed:\n{done.stderr.strip()}")
     return Rendered(target, "quarto")

@@ -17,9 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..paths import NODE_MODULES
+from .. import paths
 
-WEBR_DIST = NODE_MODULES / "webr" / "dist"
 HOST = "127.0.0.1"
 ISOLATION = {
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -33,7 +32,7 @@ class ServeError(ValueError):
     """The deck cannot be served; the message says why."""
 
 
-def handler_for(deck: Path, webr_dist: Path = WEBR_DIST):
+def handler_for(deck: Path, webr_dist: Path):
     """A request handler serving ``deck`` at /its-name and webR's files at /webr/."""
     deck = deck.resolve()
     folder = deck.parent
@@ -89,12 +88,13 @@ def server(deck, port: int = 8765) -> ThreadingHTTPServer:
     deck = Path(deck).resolve()
     if not deck.is_file() or deck.suffix != ".html":
         raise ServeError(f"deck: expected a rendered .html deck, got {deck} (render it first: nncourse render)")
-    if not (WEBR_DIST / "webr.mjs").is_file():
-        raise ServeError(f"webr: the npm package webr is not installed in {NODE_MODULES}: run `npm ci` (bash scripts/run.sh setup does)")
+    webr_dist = paths.node_modules() / "webr" / "dist"
+    if not (webr_dist / "webr.mjs").is_file():
+        raise ServeError(f"webr: the npm package webr is not installed in {webr_dist.parents[1]}: {paths.setup_hint('npm')}")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port < 65536:
         raise ServeError(f"--port: expected a port number from 0 to 65535, got {port!r}")
     try:
-        return ThreadingHTTPServer((HOST, port), handler_for(deck))
+        return ThreadingHTTPServer((HOST, port), handler_for(deck, webr_dist))
     except OSError as exc:
         raise ServeError(f"--port: cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
 

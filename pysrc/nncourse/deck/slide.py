@@ -9,14 +9,14 @@ library's must not drift). R code is shown from the very chunks R ran.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 
+from .. import paths
 from ..algorithms import data, linear
 from ..r import bridge as rbridge
 
-ASSETS = Path(__file__).with_name("assets")
+ASSETS = paths.ASSETS
 EXPLORERS = {  # each explorer's starting settings (the regression's data are added when drawn)
     "1d": {"lr": 0.05, "x0": 0.2},
     "2d": {"lr": 0.15, "start": [-2.8, 1.5]},

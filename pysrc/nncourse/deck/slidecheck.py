@@ -23,7 +23,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MEASURE = Path(__file__).with_name("assets") / "measure_slide.js"
+from ..paths import ASSETS
+
+MEASURE = ASSETS / "measure_slide.js"
 VIEWPORT = {"width": 1280, "height": 720}
 # The limits the issue "The deck, presentation-grade" sets, in CSS pixels on a 1280x720 screen.
 LIMITS = {"code_px": 14, "text_px": 18, "bottom_px": 16}

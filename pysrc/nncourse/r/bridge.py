@@ -34,10 +34,11 @@ import pandas as pd
 
 from . import values as rvalues
 from .. import workers
-from ..paths import NODE_MODULES, RSRC
+from ..paths import RSRC, WEBR_WORKER, node_modules, setup_hint
 from ..validation import positive_seconds
 
-SETUP_HINT = "`bash scripts/run.sh setup` installs R (Debian, as root) and the rpy2 that fits it"
+SETUP_HINT = setup_hint("r")
+NODE_MODULES = node_modules()  # where webR is looked for: the project's, the checkout's or the user's (nncourse.paths)
 LECTURE_SCRIPTS = ("lecture_and.R", "lecture_xor.R")  # the lecture's own R code, as it prints
 
 
@@ -164,12 +165,11 @@ class WebREngine:
         except (OSError, ValueError, KeyError):
             found = None
         if found is None or not (dist / "webr.mjs").is_file():
-            raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: run `npm ci` in {NODE_MODULES.parent}; {SETUP_HINT}.")
+            raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: {setup_hint('npm', NODE_MODULES)}.")
         if found != WEBR_VERSION:
-            raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: run `npm ci` in {NODE_MODULES.parent}.")
+            raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: {setup_hint('npm', NODE_MODULES)}.")
         self.label = f"webR {found}"
-        worker = Path(__file__).with_name("webr_worker.mjs")
-        return [node, str(worker), str(dist), str(RSRC)], None
+        return [node, str(WEBR_WORKER), str(dist), str(RSRC)], None
 
     @staticmethod
     def encode(message: dict) -> bytes:
@@ -228,9 +228,9 @@ class RSession:
         try:
             answer = self._engine.decode(self._worker.request(self._engine.encode({"op": "hello"}), max(timeout, 120.0)))
         except workers.WorkerError as exc:
-            raise RUnavailable(f"R does not start under {self._engine.label}: {exc}. {SETUP_HINT}.") from None
+            raise RUnavailable(f"R does not start under {self._engine.label}: {exc}; {SETUP_HINT}.") from None
         if "error" in answer:
-            raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}. {SETUP_HINT}.")
+            raise RUnavailable(f"R does not start under {self._engine.label}: {answer['error']}; {SETUP_HINT}.")
         self.version = tuple(answer["ok"]["version"])
         self.label = f"R {answer['ok']['full']} via {self._engine.label}"
 

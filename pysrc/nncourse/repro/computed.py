@@ -7,6 +7,8 @@ name (:data:`PYTHON`). Stochastic entries take ``rng`` (see
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..algorithms import data, linear, mlp, perceptron, studies
@@ -100,9 +102,55 @@ def _block_runs(seeds: np.ndarray) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- R's outputs, computed in Python
 
 
-def _lm_fitted(frame) -> np.ndarray:
+def lm_summary_numbers(frame) -> list[float]:
+    """The numbers ``summary(lm(Y ~ X1 + X2))`` prints, in its order (slide "Learning XOR
+    Function with LM"): the residuals; per coefficient estimate, standard error, t and
+    ``Pr(>|t|)``; the residual standard error and its degrees of freedom; R-squared and the
+    adjusted R-squared; the F statistic, its two degrees of freedom and its p-value."""
     X, y = data.features(frame)
-    return np.column_stack([np.ones(len(y)), X]) @ linear.ols(X, y, intercept=True)
+    design = np.column_stack([np.ones(len(y)), X])
+    coef = linear.ols(X, y, intercept=True)
+    residuals = y - design @ coef
+    n, k = design.shape
+    df = n - k
+    sigma2 = residuals @ residuals / df
+    se = np.sqrt(np.diag(np.linalg.inv(design.T @ design)) * sigma2)
+    t = coef / se
+    total = np.sum((y - y.mean()) ** 2)
+    r2 = 1 - residuals @ residuals / total
+    f = (r2 / (k - 1)) / ((1 - r2) / df)
+    numbers = list(residuals)
+    for j in range(k):
+        numbers += [coef[j], se[j], t[j], t_two_sided_p(t[j], df)]
+    return numbers + [np.sqrt(sigma2), df, r2, 1 - (1 - r2) * (n - 1) / df, f, k - 1, df, f_upper_p(f, k - 1, df)]
+
+
+def t_two_sided_p(t: float, df: int) -> float:
+    """``2 * pt(-|t|, df)`` for a whole number of degrees of freedom, by the closed form of
+    Student's t distribution (Abramowitz and Stegun 26.7.3-4): a finite sum in ``theta = atan(t / sqrt(df))``."""
+    theta = math.atan(abs(t) / math.sqrt(df))
+    c, s = math.cos(theta), math.sin(theta)
+    if df % 2:  # odd: (2 / pi) (theta + sin cos (1 + 2/3 cos^2 + ...)), df - 3 terms after the first
+        term, total = c, c if df > 1 else 0.0
+        for j in range(3, df, 2):
+            term *= c * c * (j - 1) / j
+            total += term
+        inside = 2 / math.pi * (theta + s * total)
+    else:  # even: sin (1 + 1/2 cos^2 + 1 3 / (2 4) cos^4 + ...)
+        term, total = 1.0, 1.0
+        for j in range(2, df, 2):
+            term *= c * c * (j - 1) / j
+            total += term
+        inside = s * total
+    return 1.0 - inside
+
+
+def f_upper_p(f: float, df1: int, df2: int) -> float:
+    """``pf(f, df1, df2, lower.tail = FALSE)`` for ``df1 = 2`` (the lecture's two predictors),
+    where the F distribution's tail is closed: ``(df2 / (df2 + 2 f))^(df2 / 2)``."""
+    if df1 != 2:
+        raise ValueError(f"df1: expected 2 (the lecture's model has two predictors), got {df1}")
+    return (df2 / (df2 + 2 * f)) ** (df2 / 2)
 
 
 def glm_summary_numbers(fit) -> list[float]:
@@ -114,18 +162,28 @@ def glm_summary_numbers(fit) -> list[float]:
     return numbers + [1, fit.null_deviance, fit.df_null, fit.deviance, fit.df_residual, fit.aic, fit.iterations]
 
 
-def _xor_glm():
+R_ENTRIES = ("and_pred", "and_pred_binary", "xor_lm_summary", "xor_lm_pred", "xor_glm_summary", "xor_glm_pred")
+
+
+def python_for_r() -> dict[str, np.ndarray]:
+    """What Python computes for each of the lecture's R outputs, keyed by ledger id; every
+    model fitted once."""
     from ..algorithms.logistic import fit_logistic
 
-    frame = data.xor_data()
-    return fit_logistic(frame[["X1", "X2"]], frame["Y"])
+    and_frame, xor_frame = data.and_data(), data.xor_data()
+    and_fitted = lm_fitted(and_frame)
+    glm = fit_logistic(xor_frame[["X1", "X2"]], xor_frame["Y"])
+    return {
+        "and_pred": and_fitted,
+        "and_pred_binary": (and_fitted >= 0.5).astype(float),
+        "xor_lm_summary": np.array(lm_summary_numbers(xor_frame)),
+        "xor_lm_pred": lm_fitted(xor_frame),
+        "xor_glm_summary": np.array(glm_summary_numbers(glm), dtype=float),
+        "xor_glm_pred": glm.fitted,
+    }
 
 
-# What Python computes for the lecture's R outputs (R's summary(lm) has no Python twin here).
-PYTHON_FOR_R = {
-    "and_pred": lambda: _lm_fitted(data.and_data()),
-    "and_pred_binary": lambda: (_lm_fitted(data.and_data()) >= 0.5).astype(float),
-    "xor_lm_pred": lambda: _lm_fitted(data.xor_data()),
-    "xor_glm_summary": lambda: glm_summary_numbers(_xor_glm()),
-    "xor_glm_pred": lambda: _xor_glm().fitted,
-}
+def lm_fitted(frame) -> np.ndarray:
+    """``predict(lm(Y ~ X1 + X2, data = frame))``: the fitted values of OLS with an intercept."""
+    X, y = data.features(frame)
+    return np.column_stack([np.ones(len(y)), X]) @ linear.ols(X, y, intercept=True)

@@ -23,12 +23,12 @@ class Evidence:
     rerun: str
 
 
-def mlp_listing_cut(book: ledger.Ledger) -> list[str]:
+def mlp_listing_cut(lecture_ledger: ledger.Ledger) -> list[str]:
     """b2 stays 0.0 when the listing runs as printed; the printed outputs need b2 = -1.44."""
     X, y = data.features(data.xor_data())
     complete = mlp.train_mlp(X, y, rng=np.random.RandomState(0))
     weights = mlp.init_weights()
-    b2_printed = book["mlp_output_pre"].values[0]
+    b2_printed = lecture_ledger["mlp_output_pre"].values[0]
     return [
         f"printed output pre-activation at (0, 0), where both hidden units are off: b2 = {b2_printed}",
         f"initial b2 = {weights.b2}; the listing as printed never changes it",
@@ -48,9 +48,9 @@ def sgd_draw_costs_n(sizes=(10**3, 10**4, 10**5, 10**6)) -> list[str]:
     return lines
 
 
-def and_boundary(book: ledger.Ledger) -> list[str]:
+def and_boundary(lecture_ledger: ledger.Ledger) -> list[str]:
     """z(1, 0) with the printed parameters, and what step makes of it."""
-    params = book["and_perceptron_params"].values
+    params = lecture_ledger["and_perceptron_params"].values
     X, y = data.features(data.and_data())
     z = X @ params[:2] + params[2]
     return [
@@ -59,9 +59,9 @@ def and_boundary(book: ledger.Ledger) -> list[str]:
     ]
 
 
-def unseeded_draws(book: ledger.Ledger) -> list[str]:
+def unseeded_draws(lecture_ledger: ledger.Ledger) -> list[str]:
     """The entries drawn from the unseeded global state."""
-    return [f"{e.id} ({e.slide})" for e in book if e.kind == "stochastic"]
+    return [f"{e.id} ({e.slide})" for e in lecture_ledger if e.kind == "stochastic"]
 
 
 def glm_deviance_residuals(r_version) -> list[str]:
@@ -101,16 +101,16 @@ RERUN = {
 }
 
 
-def collect(book: ledger.Ledger, r_version, *, sizes=(10**3, 10**4, 10**5, 10**6)) -> list[Evidence]:
+def collect(lecture_ledger: ledger.Ledger, r_version, *, sizes=(10**3, 10**4, 10**5, 10**6)) -> list[Evidence]:
     """Evidence for every erratum of the ledger, in its order."""
     measure = {
-        "mlp-listing-cut": lambda: mlp_listing_cut(book),
+        "mlp-listing-cut": lambda: mlp_listing_cut(lecture_ledger),
         "sgd-draw-costs-n": lambda: sgd_draw_costs_n(sizes),
-        "and-boundary": lambda: and_boundary(book),
-        "unseeded-draws": lambda: unseeded_draws(book),
+        "and-boundary": lambda: and_boundary(lecture_ledger),
+        "unseeded-draws": lambda: unseeded_draws(lecture_ledger),
         "glm-deviance-residuals": lambda: glm_deviance_residuals(r_version),
     }
-    missing = {e.id for e in book.errata} - set(measure)
+    missing = {e.id for e in lecture_ledger.errata} - set(measure)
     if missing:
         raise KeyError(f"errata: no evidence for {sorted(missing)}")
-    return [Evidence(e, measure[e.id](), textwrap.dedent(RERUN[e.id]).strip()) for e in book.errata]
+    return [Evidence(e, measure[e.id](), textwrap.dedent(RERUN[e.id]).strip()) for e in lecture_ledger.errata]

@@ -20,19 +20,19 @@ from typing import Callable
 
 import numpy as np
 
-from ..paths import COURSE
+from ..paths import LEDGER
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-LEDGER_PATH = COURSE / "lecture-outputs.toml"
+LEDGER_PATH = LEDGER
 KINDS = ("deterministic", "stochastic")
 FORMATS = ("numpy", "r")
 
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
-_NUMPY_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+_NUMPY_NUMBER = re.compile(r"[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan\b|inf\b)")
 
 
 # ---------------------------------------------------------------- sanitising rules
@@ -114,6 +114,8 @@ class PrintedNumber:
 
 
 def _decimals(token: str, *, fixed_digits: int | None = None) -> int:
+    if token.lstrip("+-") in ("nan", "inf"):
+        return 0
     mantissa, _, exponent = token.lower().partition("e")
     shown = len(mantissa.partition(".")[2])
     if fixed_digits is not None:
@@ -126,8 +128,10 @@ def parse_numpy(text: str, precision: int = 8) -> list[PrintedNumber]:
 
     NumPy prints each value to ``precision`` digits and trims trailing zeros, so
     ``1.470222`` means 1.47022200: the precision is ``precision`` digits, not the
-    digits shown.
+    digits shown. ``nan`` and ``inf`` are numbers too (of no precision).
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected printed NumPy output (a str), got {type(text).__name__}")
     body = text.strip()
     if body.startswith("array("):
         body = body[len("array(") :]
@@ -248,11 +252,15 @@ class Ledger:
 
 def load(path: str | Path = LEDGER_PATH) -> Ledger:
     """Read the ledger (by default the course's ``lecture-outputs.toml``)."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path: expected the path of a ledger file (str or Path), got {type(path).__name__}")
     try:
         with open(path, "rb") as f:
             raw = tomllib.load(f)
     except OSError as exc:
         raise ValueError(f"path: cannot read the ledger {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"path: the ledger {path} is not text (TOML is UTF-8); is it the right file?") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"path: the ledger {path} is not valid TOML: {exc}") from None
     try:
@@ -378,8 +386,9 @@ def check_band(entry: Entry, runs) -> list[BandCheck]:
     runs = np.asarray(runs, dtype=float)
     if runs.ndim != 2 or runs.shape[1] != len(entry.numbers):
         raise ValueError(f"runs: expected shape (n_runs, {len(entry.numbers)}) for entry {entry.id}, got {runs.shape}")
-    checks = []
-    for printed, column in zip(entry.numbers, runs.T):
-        below = np.mean(column < printed.value) + 0.5 * np.mean(column == printed.value)
-        checks.append(BandCheck(printed, float(column.min()), float(column.max()), 100 * float(below)))
-    return checks
+    return [BandCheck(n, float(column.min()), float(column.max()), percentile(column, n.value)) for n, column in zip(entry.numbers, runs.T)]
+
+
+def percentile(runs: np.ndarray, value: float) -> float:
+    """Where ``value`` falls among ``runs``, in percent: the share below it, ties counted half."""
+    return 100 * float(np.mean(runs < value) + 0.5 * np.mean(runs == value))
