@@ -26,20 +26,25 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import data
-from ..paths import COURSE, NODE_MODULES
+from .. import paths
 from . import rcases
 
-TRACK_DIR = COURSE / "r"
-CHECKS_R = TRACK_DIR / "checks.R"
-TRACK_TOML = TRACK_DIR / "track.toml"
 SUBMISSION_FORMAT = "nncourse-r-tutorial"
-WEBR_DIST = NODE_MODULES / "webr" / "dist"
+
+
+def track_file(name: str) -> Path:
+    """A file of the R track (``track.toml``, ``checks.R``) in the project's ``course/week10/r/``."""
+    return paths.project().course / "r" / name
+
+
+def track() -> dict:
+    """The R track as ``track.toml`` writes it: title, intro and the boxes in order."""
+    return _toml(track_file("track.toml"))
 
 
 @cache
-def track() -> dict:
-    """The R track as ``track.toml`` writes it: title, intro and the boxes in order."""
-    with TRACK_TOML.open("rb") as handle:
+def _toml(path: Path) -> dict:
+    with path.open("rb") as handle:
         return tomllib.load(handle)
 
 
@@ -99,14 +104,13 @@ def checks_source(cases: dict | None = None) -> str:
     cases = rcases.public_cases() if cases is None else cases
     head = ("# nncourse R track: the checks of \"Working with Neural Networks\" (written by nncourse; "
             f"version {version()}).\n# source(\"checks.R\") in R, then e.g. check_exercise_1(train).\n")
-    return head + f"nncourse_cases <- {to_r(cases)}\n\n{prelude()}\n\n{CHECKS_R.read_text(encoding='utf-8')}"
+    return head + f"nncourse_cases <- {to_r(cases)}\n\n{prelude()}\n\n{track_file('checks.R').read_text(encoding='utf-8')}"
 
 
-@cache
 def version() -> str:
     """The tutorial's version: a digest of the track and its checks (a downloaded file says
     which page it came from)."""
-    digest = hashlib.sha256(TRACK_TOML.read_bytes() + b"\0" + CHECKS_R.read_bytes()).hexdigest()
+    digest = hashlib.sha256(track_file("track.toml").read_bytes() + b"\0" + track_file("checks.R").read_bytes()).hexdigest()
     return digest[:12]
 
 
@@ -173,7 +177,7 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine
         if engine == "rscript":
             command, given = [rscript(), "--vanilla", "-e", _RUNNER], marker + "\n"
         else:
-            command = [_node(), str(WEBR_ENGINE), str(WEBR_DIST)]
+            command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
             given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
         try:
             done = subprocess.run(sandboxed(command, folder), input=given, capture_output=True, text=True, env=env,

@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 
 from ..course import rtrack
-from ..deck.serve import ISOLATION, WEBR_DIST
+from .. import paths
+from ..deck.serve import ISOLATION
 from . import page
 
 WEBR_SKIP = ("tests", "repl", "*.map", "*.d.ts", "webr.cjs", "webr.mjs")  # webR's own tests, its REPL app, Node's builds
@@ -33,15 +34,16 @@ def build(folder, *, deck, report_html: str) -> list[Path]:
     deck = Path(deck)
     if not deck.is_file() or deck.suffix != ".html":
         raise SiteError(f"--deck: expected a rendered deck (.html), got {deck} (render it first: nncourse render)")
-    if not (WEBR_DIST / "webr.js").is_file():
-        raise SiteError(f"webr: the npm package webr is not installed in {WEBR_DIST.parent}: run `npm ci`")
+    webr_dist = paths.node_modules() / "webr" / "dist"
+    if not (webr_dist / "webr.js").is_file():
+        raise SiteError(f"webr: {paths.setup_hint('npm')}")
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(deck, folder / "deck.html")
     (folder / "tutorial.html").write_text(page.tutorial_page(), encoding="utf-8")
     (folder / "checks.R").write_text(rtrack.checks_source(), encoding="utf-8")
     _notebook(folder / "tutorial.ipynb")
     (folder / "report.html").write_text(report_html, encoding="utf-8")
-    shutil.copytree(WEBR_DIST, folder / "webr", ignore=shutil.ignore_patterns(*WEBR_SKIP))
+    shutil.copytree(webr_dist, folder / "webr", ignore=shutil.ignore_patterns(*WEBR_SKIP))
     (folder / "_headers").write_text("/*\n" + "".join(f"  {k}: {v}\n" for k, v in ISOLATION.items()), encoding="utf-8")
     (folder / "index.html").write_text(index_page(), encoding="utf-8")
     return sorted(folder.iterdir())

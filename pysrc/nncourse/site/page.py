@@ -14,10 +14,9 @@ import subprocess
 from pathlib import Path
 
 from ..course import rtrack
-from ..paths import NODE_MODULES
+from .. import paths
 
 ASSETS = Path(__file__).parent / "assets"
-ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 
 
 class PageError(RuntimeError):
@@ -26,11 +25,13 @@ class PageError(RuntimeError):
 
 def bundle() -> str:
     """tutorial.js with CodeMirror 6 and its R mode, bundled by esbuild (npm, pinned)."""
-    if not ESBUILD.is_file():
-        raise PageError(f"esbuild: not installed in {NODE_MODULES}: run `npm ci` (bash scripts/run.sh setup does)")
-    done = subprocess.run([str(ESBUILD), str(ASSETS / "tutorial.js"), "--bundle", "--format=esm", "--minify",
+    modules = paths.node_modules()
+    esbuild = modules / ".bin" / "esbuild"
+    if not esbuild.is_file():
+        raise PageError(f"esbuild: {paths.setup_hint('npm', modules)}")
+    done = subprocess.run([str(esbuild), str(ASSETS / "tutorial.js"), "--bundle", "--format=esm", "--minify",
                            "--legal-comments=none", "--log-level=error"],
-                          capture_output=True, text=True, cwd=NODE_MODULES.parent, timeout=120)
+                          capture_output=True, text=True, cwd=modules.parent, timeout=120)
     if done.returncode != 0:
         raise PageError(f"esbuild: bundling the tutorial page failed: {done.stderr.strip()}")
     return done.stdout
