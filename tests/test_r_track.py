@@ -112,3 +112,25 @@ def test_webr_in_node_gives_the_verdict_of_the_system_r(box, code):
     on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr")
     on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
     assert (on_webr.passed, on_webr.message) == (on_rscript.passed, on_rscript.message)
+
+
+def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradebook(tmp_path):
+    import csv
+    import json
+    import subprocess
+
+    boxes = {b["id"]: ({"column": b["column"], "answer": "b"} if b.get("kind") == "quiz" else {"column": b["column"], "code": CORRECT[b["id"]][1], "verdict": None})
+             for b in rtrack.boxes()}
+    (tmp_path / "right.json").write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    boxes["6"]["code"] = MISTAKES[-6][1]
+    (tmp_path / "wrong.json").write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    nncourse = [sys.executable, "-m", "nncourse.cli", "grade"]
+    subprocess.run([*nncourse, "--new-key", tmp_path / "key.toml"], check=True, capture_output=True, cwd=tmp_path)
+    done = subprocess.run([*nncourse, "--key", tmp_path / "key.toml", "--csv", tmp_path / "grades.csv", "right.json", "wrong.json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=900)
+    assert done.returncode == 0, done.stderr
+    rows = {row["submission"]: row for row in csv.DictReader((tmp_path / "grades.csv").open())}
+    columns = [b["column"] for b in rtrack.boxes()]
+    assert all(float(rows["right.json"][c]) > 0 for c in columns), rows["right.json"]
+    assert float(rows["wrong.json"]["exercise_6"]) < float(rows["right.json"]["exercise_6"])
+    assert [c for c in columns if rows["wrong.json"][c] != rows["right.json"][c]] == ["exercise_6"]
