@@ -16,7 +16,7 @@ NAME = "grade"
 
 def add_parser(subparsers):
     grd = subparsers.add_parser(NAME, help="grade a class's tutorial notebooks: each run once in a sandbox, every check with the key's hidden cases, a gradebook")
-    grd.add_argument("submissions", nargs="*", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py)")
+    grd.add_argument("submissions", nargs="*", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py), and the R tutorial page's downloads (.json)")
     grd.add_argument("--key", type=Path, default=None, help="the lecturer's grading key (TOML: hidden seeds, points, quiz answers)")
     grd.add_argument("--new-key", type=Path, default=None, metavar="KEY", help="write a fresh key (new hidden seeds) to KEY and stop")
     grd.add_argument("--csv", type=Path, default=Path("grades.csv"), help="the gradebook to write or update row by row (default grades.csv)")
