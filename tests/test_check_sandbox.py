@@ -254,3 +254,10 @@ def test_the_students_code_cannot_read_the_key_nor_reach_the_network(tmp_path):
 
     verdict = tutorial.check_exercise_5(reader)
     assert "got values from 0.0 to 0.0" in verdict.message or "some rows come twice" in verdict.message, verdict.message
+
+
+def test_the_sandbox_sees_neither_the_current_folder_nor_a_path_entry(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))  # as `python -m nncourse.cli grade` run in the class's folder has it
+    roots = sandbox._readable_roots()
+    assert not any(str(tmp_path).startswith(root) or root.startswith(str(tmp_path)) for root in roots if root != "/"), roots

@@ -16,9 +16,10 @@ NAME = "grade"
 
 def add_parser(subparsers):
     grd = subparsers.add_parser(NAME, help="grade a class's tutorial notebooks: each run once in a sandbox, every check with the key's hidden cases, a gradebook")
-    grd.add_argument("submissions", nargs="*", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py)")
+    grd.add_argument("submissions", nargs="*", type=Path, help="the students' notebooks (.ipynb; also .qmd and .py), and the R tutorial page's downloads (.json)")
     grd.add_argument("--key", type=Path, default=None, help="the lecturer's grading key (TOML: hidden seeds, points, quiz answers)")
     grd.add_argument("--new-key", type=Path, default=None, metavar="KEY", help="write a fresh key (new hidden seeds) to KEY and stop")
+    grd.add_argument("--answers", type=Path, default=None, metavar="QUIZ", help="with --new-key: the quiz's answers (default: lecturer/week10/quiz.toml of the project)")
     grd.add_argument("--csv", type=Path, default=Path("grades.csv"), help="the gradebook to write or update row by row (default grades.csv)")
     grd.add_argument("--roster", type=Path, default=None, help="CSV with columns submission,student_id[,name][,email]: who handed in what")
     grd.add_argument("--canvas", type=Path, default=None, help="also write Canvas's gradebook import (needs --roster)")
@@ -104,7 +105,7 @@ def run(args) -> int:
 
     try:
         if args.new_key is not None:
-            made = keys.new(args.new_key)
+            made = keys.new(args.new_key, args.answers)
             print(f"wrote a fresh key to {args.new_key}: {len(made.seeds)} hidden seeds, {sum(made.points.values()):g} points; keep it private")
             return 0
         key, submissions, roster, outputs = _prepare(args)

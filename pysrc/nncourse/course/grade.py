@@ -28,7 +28,7 @@ from .record import run_submission
 from .sandbox import Limits
 from .verdict import Verdict
 
-SUFFIXES = (".ipynb", ".qmd", ".py")
+SUFFIXES = (".ipynb", ".qmd", ".py", ".json")  # .json: the R tutorial page's "Download my work" (rtrack)
 JOBS = (1, 32)  # submissions graded side by side, at least and at most
 BUDGETS = (1, 600)  # seconds one check (and one cell of the run) may take, at least and at most
 CACHE_VERSION = "1"  # bump when a check changes what it accepts: every cached result is then stale
@@ -120,7 +120,7 @@ def read(paths) -> list[Submission]:
         seen.add(path)
         cells, unreadable = [], []
         try:
-            raw = cells_of(path)
+            raw = [] if path.suffix == ".json" else cells_of(path)  # an R file's code is R: rtrack reads it
         except Exception as exc:  # noqa: BLE001 -- a damaged notebook is that student's, said in the feedback
             raw, unreadable = [], [f"the file could not be read as a notebook ({type(exc).__name__}: {exc})"]
         for number, cell in enumerate(raw, 1):
@@ -137,6 +137,8 @@ def read(paths) -> list[Submission]:
 
 def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) -> Graded:
     """One submission: run once in a sandbox, each recorded answer checked in a fresh one."""
+    if submission.path.suffix == ".json":
+        return _grade_r(submission, key, budget=budget)
     run = run_submission(submission.cells, budget=budget, sandbox=sandbox)
     verdicts, where = {}, {}
     server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * len(exercises.EXERCISES)) + 5))
@@ -152,6 +154,27 @@ def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) 
         server.close()
     points = {c: key.score(c, v.passed, v.message) for c, v in verdicts.items()}
     return Graded(submission.id, verdicts, points, where, submission.unreadable + run.notes)
+
+
+def _grade_r(submission: Submission, key: Key, *, budget: float) -> Graded:
+    """A file of the R tutorial page: each box in a sandboxed R of its own (:mod:`.rtrack`)."""
+    from . import rtrack
+
+    try:
+        found = rtrack.grade_with_key(submission.path, key, budget=budget)
+    except ValueError as exc:  # not a download of the page: that student's, said in the feedback
+        found, note = {}, [str(exc)]
+    else:
+        note = []
+    verdicts = {}
+    for entry in exercises.EXERCISES:
+        got = found.get(entry.column)
+        message = got.message if got else "no such box in the R tutorial's file"
+        if got and entry.question and got.passed:
+            message = key.quiz[entry.question][1]
+        verdicts[entry.column] = Verdict(entry.label, bool(got and got.passed), message, cases="hidden")
+    points = {c: key.score(c, v.passed, v.message) for c, v in verdicts.items()}
+    return Graded(submission.id, verdicts, points, {}, submission.unreadable + note)
 
 
 class Cache:

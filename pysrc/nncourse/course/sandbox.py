@@ -62,8 +62,11 @@ def _readable_roots() -> list[str]:
     """What the sandbox may read: this Python, its packages, nncourse with its R sources and
     the ledger (the real files behind the package's links), and the system's programs.
     Nothing else of the disk: no home folder, no project folder, no key, no other submission."""
-    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, paths.PACKAGE, paths.RSRC, paths.LEDGER)}
-    roots |= {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+    import site
+
+    # not sys.path as such: its first entry is often the current folder (python -m, pytest), which may hold the key
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, paths.PACKAGE.parent, paths.RSRC, paths.LEDGER)}
+    roots |= {os.path.realpath(p) for p in site.getsitepackages() if os.path.isdir(p)}
     system = [p for p in ("/usr", "/etc", "/opt") if os.path.isdir(p)]
     kept = [r for r in sorted(roots) if os.path.exists(r)]
     kept = [r for r in kept if not any(r.startswith(k + "/") for k in system + kept)]  # a folder inside another is bound with it

@@ -30,7 +30,8 @@ def environment() -> dict[str, str]:
     return env
 
 
-def render(quarto: str, document: Path, to: str, output_dir: Path) -> subprocess.CompletedProcess:
-    """``quarto render document --to to --output-dir output_dir``, its output captured."""
+def render(quarto: str, document: Path, to: str, output_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``quarto render document --to to --output-dir output_dir``, its output captured;
+    ``env`` adds variables for the document's kernel (the deck's R engine)."""
     command = [quarto, "render", str(document), "--to", to, "--output-dir", str(output_dir)]
-    return subprocess.run(command, capture_output=True, text=True, env=environment())
+    return subprocess.run(command, capture_output=True, text=True, env={**environment(), **(env or {})})

@@ -9,12 +9,14 @@ library's must not drift). R code is shown from the very chunks R ran.
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 
 from .. import paths
 from ..algorithms import data, linear
 from ..r import bridge as rbridge
+from .execute import R_ENGINE
 
 ASSETS = paths.ASSETS
 EXPLORERS = {  # each explorer's starting settings (the regression's data are added when drawn)
@@ -48,6 +50,12 @@ _ran: dict[tuple[str, str], list[rbridge.Chunk]] = {}
 PARTS = ("both", "code", "output")
 
 
+def _session() -> rbridge.RSession:
+    """The R the deck's R runs on: ``NNCOURSE_R_ENGINE`` (set by ``nncourse render --r-engine``),
+    the system R through rpy2 by default, as the course asks."""
+    return rbridge.session(os.environ.get(R_ENGINE, "rpy2"))
+
+
 def r_section(script: str, label: str, part: str = "both") -> None:
     """Show section ``label`` of ``rsrc/<script>`` on a slide, as Markdown (use in a cell
     with ``output: asis``): the R code R ran (highlighted as R, numbered lines) and what
@@ -57,7 +65,7 @@ def r_section(script: str, label: str, part: str = "both") -> None:
         raise ValueError(f"part: expected one of {PARTS}, got {part!r}")
     if (script, label) not in _ran:
         if script not in _scripts:
-            _scripts[script] = rbridge.session().script(script)
+            _scripts[script] = _session().script(script)
         _ran[script, label] = _scripts[script].run(label)
     code = _assets("live_r.css", "dom.js", "live_r.js") if part != "output" else ""
     if code:  # the live-R code and style, with the first listing
@@ -163,6 +171,6 @@ def r_version_differs(entry_id: str) -> None:
     """Slide "Learning XOR Function with GLM": where this render's R (rpy2) is older than
     4.3 its ``summary.glm`` prints a "Deviance Residuals" block the lecture's R does not; say
     so under the output (nothing where R prints the lecture's text)."""
-    version = rbridge.session().version
+    version = _session().version
     if tuple(version[:2]) < (4, 3):
         _explained((entry_id,), f"R {version[0]}.{version[1]} (this render) prints the Deviance Residuals block; R ≥ 4.3, the lecture's, drops it: the rest is the lecture's text.")

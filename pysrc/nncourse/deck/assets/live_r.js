@@ -144,9 +144,13 @@
     });
   }
 
+  // The speaker view's two previews of the deck (reveal.js's ?receiver) and the handout's
+  // print view never run R: three webRs starting at once kept the speaker view blank for seconds.
+  const PREVIEW = /(^|[?&])(receiver|print-pdf)\b/;
+
   function startInBackground() {
     start();
-    if (location.protocol !== "file:" && document.querySelector(".live-r")) startR().catch(() => null);
+    if (location.protocol !== "file:" && !PREVIEW.test(location.search) && document.querySelector(".live-r")) startR().catch(() => null);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startInBackground);
