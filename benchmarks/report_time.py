@@ -29,7 +29,9 @@ PARTS = {
 def fresh(argv) -> float:
     """Wall seconds of a fresh process (it must succeed)."""
     began = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:4])}... exited {done.returncode}: {done.stderr[-2000:]}")
     return time.perf_counter() - began
 
 

@@ -77,6 +77,7 @@ ensure_node_and_chromium() {
     local missing=()
     command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # the handout tests read the PDF page by page
     [ ${#missing[@]} = 0 ] && return
     if can_apt; then
         apt_install "${missing[@]}"
@@ -105,7 +106,7 @@ install_locked() {
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r requirements.lock
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e . ${rpy2:+"$rpy2"}
     else
-        say "uv is not to be had here: installing the same lock with pip (slower)"
+        say "installing the same lock with pip (slower; uv was not to be had here, or NNCOURSE_PIP=1)"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e . ${rpy2:+"$rpy2"}
     fi

@@ -194,26 +194,30 @@ def test_one_engine_may_be_chosen(r):
 
 def test_the_r_engines_start_before_the_seeded_studies_and_each_value_is_computed_once(monkeypatch):
     calls = []
-    monkeypatch.setattr(r_engines, "run", lambda name, X, y, progress: calls.append(f"start {name}") or r_engines.EngineRun(name, reason="left out here"))
-    real_runs, real_r = computed.seeded_runs, computed.python_for_r
+    monkeypatch.setattr(r_engines, "run", lambda name, X, y, progress: r_engines.EngineRun(name, reason="left out here"))
+    real_start, real_runs, real_r = r_engines.start_all, computed.seeded_runs, computed.python_for_r
+    monkeypatch.setattr(r_engines, "start_all", lambda names, *a: calls.append(f"start {' and '.join(names)}") or real_start(names, *a))
     monkeypatch.setattr(computed, "seeded_runs", lambda seeds, progress=None: calls.append("studies") or real_runs(seeds, progress))
     monkeypatch.setattr(computed, "python_for_r", lambda: calls.append("python for R") or real_r())
     built = report.build(runs=3, errata_sizes=(10**3,))
-    assert calls[-2:] == ["studies", "python for R"] and sorted(calls[:-2]) == ["start rpy2", "start webr"]
+    assert calls == ["start rpy2 and webr", "studies", "python for R"]
     assert built.damage == [] and built.exit_status == 0  # an R that is not here is no damage
 
 
 def damaged_copy(tmp_path, damage):
-    """A copy of the project (package, R files, ledger) with one thing broken by ``damage(root)``."""
+    """A copy of the checkout's package with its Week 10 (R files, ledger) and its project
+    marker, one thing broken by ``damage(root)``: what a damaged checkout runs."""
     import shutil
 
     from nncourse import paths
 
     root = tmp_path / "project"
-    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", ignore=shutil.ignore_patterns("__pycache__"))
+    # links kept: the copy's nncourse/week10/ reads the copy's own rsrc/ and course/
+    shutil.copytree(paths.PACKAGE, root / "pysrc" / "nncourse", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(paths.RSRC, root / "rsrc")
-    shutil.copytree(paths.COURSE, root / "course" / "week10")
-    (root / "node_modules").symlink_to(paths.NODE_MODULES)
+    shutil.copytree(paths.LEDGER.parent, root / "course" / "week10")
+    shutil.copy(paths.ROOT / paths.MARKER, root)
+    (root / "node_modules").symlink_to(paths.node_modules())
     damage(root)
     return root
 

@@ -30,6 +30,8 @@ RSRC = BUNDLED / "rsrc"  # the R side of the algorithms and the lecture's R scri
 LEDGER = BUNDLED / "course" / "week10" / "lecture-outputs.toml"
 # The source checkout the package runs from (pysrc/nncourse -> the repository), if it does.
 ROOT = PACKAGE.parents[1] if (PACKAGE.parents[1] / MARKER).is_file() and PACKAGE.parent.name == "pysrc" else None
+# The set-up's Python packages, pinned with hashes (scripts/run.sh): a checkout's; a wheel has none.
+LOCK = ROOT / "requirements.lock" if ROOT else None
 # Where an installed nncourse (no project, no checkout) looks for node_modules: documented in the README.
 NPM_HOME = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nncourse"
 DECK = "week10-neural-networks.qmd"

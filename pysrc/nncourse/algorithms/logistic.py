@@ -35,7 +35,6 @@ RANK_TOL = min(1e-7, EPSILON / 1000)  # the tolerance glm.fit hands to C_Cdqrls
 MAXIT = 25  # glm.control()$maxit
 _THRESH = 30.0  # THRESH / MTHRESH in R's src/library/stats/src/family.c
 _DBL_EPS = np.finfo(float).eps
-LARGEST = 1e150  # beyond this the squares of X leave the doubles: the fit would be NaN
 
 NOT_CONVERGED = "glm.fit: algorithm did not converge"
 FITTED_0_OR_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred"
@@ -90,8 +89,13 @@ def fit_logistic(X, y, *, intercept: bool = True) -> LogisticFit:
     """
     X_all, names = _design(X, intercept=boolean("intercept", intercept))
     y = check_binary("y", as_vector("y", y, length=X_all.shape[0]))
-    kept = kept_columns(X_all)
-    fit = fisher_scoring(X_all[:, kept], y)
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            kept = kept_columns(X_all)
+            fit = fisher_scoring(X_all[:, kept], y)
+    except FloatingPointError:
+        largest = float(np.abs(X_all).max())
+        raise ValueError(f"X: expected values the fit's arithmetic can square and sum, got values up to {largest:g}, which overflow it; rescale X") from None
     messages = glm_warnings(fit)
     for message in messages:
         warnings.warn(message, GlmWarning, stacklevel=2)
@@ -201,9 +205,6 @@ def _design(X, *, intercept: bool) -> tuple[np.ndarray, tuple[str, ...]]:
     else:
         names = None
     X = as_matrix("X", X)
-    largest = float(np.abs(X).max())
-    if largest > LARGEST:
-        raise ValueError(f"X: expected values of at most {LARGEST:g} in size (glm's weighted least squares squares them), got {largest:g}; rescale X")
     names = names or tuple(f"X{j + 1}" for j in range(X.shape[1]))
     if intercept:
         return np.column_stack([np.ones(X.shape[0]), X]), ("(Intercept)", *names)

@@ -10,6 +10,7 @@ names and which fails its gate.
 from __future__ import annotations
 
 import concurrent.futures
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,14 +86,18 @@ def run(name: str, X, y, progress) -> EngineRun:
 
 
 def _not_started(name: str, said: str) -> EngineRun:
-    """An engine that did not start: not installed (a reason), or installed and unable to load
-    the project's R (damage). The engine's own check of what is installed tells them apart."""
+    """An engine that did not start: not installed, or too slow or broken to start (a reason),
+    or installed and answering that the project's R does not load (damage: R's own error,
+    "Error in ..." or "Error: ...", from sourcing ``rsrc/``). The engine's check of what is
+    installed tells the first apart."""
     from ..r import bridge
 
     probe = bridge.Rpy2Engine() if name == "rpy2" else bridge.WebREngine()
     try:
         probe.start()
     except bridge.RUnavailable:
+        return EngineRun(name, reason=said)
+    if not re.search(r"\bError( in |: )", said):
         return EngineRun(name, reason=said)
     said = said.replace(f" {bridge.SETUP_HINT}.", "").rstrip(".")
     return EngineRun(name, damage=f"R is installed for {name}, but the project's R files (rsrc/) do not load: {said}")

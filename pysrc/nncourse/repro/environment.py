@@ -11,9 +11,7 @@ import subprocess
 
 import numpy as np
 
-from ..paths import ROOT
-
-LOCK = ROOT / "requirements.lock"  # the set-up's Python packages, pinned with hashes (scripts/run.sh)
+from ..paths import LOCK
 SHOWN = ("numpy", "pandas", "matplotlib", "rpy2", "nbclient", "ipykernel", "playwright")
 
 
@@ -46,6 +44,8 @@ def _engine_block(run) -> dict:
 def locked_versions() -> str:
     """The lock's versions of the packages the numbers depend on, and whether this machine has
     them: "numpy 2.4.6, pandas 3.1.1, ... (as locked; 79 pins in requirements.lock)" or what differs."""
+    if LOCK is None:
+        return "no lock file: nncourse is installed from a wheel, its packages are whatever pip resolved"
     try:
         text = LOCK.read_text(encoding="utf-8")
     except OSError:

@@ -102,13 +102,15 @@ RERUN = {
 
 
 def collect(lecture_ledger: ledger.Ledger, r_version, *, sizes=(10**3, 10**4, 10**5, 10**6)) -> list[Evidence]:
-    """Evidence for every erratum of the ledger, in its order."""
+    """Evidence for every erratum of the ledger, in its order. ``r_version`` is the R's
+    (major, minor), None without R, or a function giving it when first needed (the report
+    measures the other errata while R starts)."""
     measure = {
         "mlp-listing-cut": lambda: mlp_listing_cut(lecture_ledger),
         "sgd-draw-costs-n": lambda: sgd_draw_costs_n(sizes),
         "and-boundary": lambda: and_boundary(lecture_ledger),
         "unseeded-draws": lambda: unseeded_draws(lecture_ledger),
-        "glm-deviance-residuals": lambda: glm_deviance_residuals(r_version),
+        "glm-deviance-residuals": lambda: glm_deviance_residuals(r_version() if callable(r_version) else r_version),
     }
     missing = {e.id for e in lecture_ledger.errata} - set(measure)
     if missing:

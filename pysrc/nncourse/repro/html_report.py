@@ -46,8 +46,8 @@ def _row(report: Report, row) -> str:
     printed = f"<td><pre>{e(row.entry.printed)}</pre></td>"
     status = f'<td><span class="badge {row.status}">{e(row.status)}</span></td>'
     if row.entry.kind == "stochastic":
-        caption = f"{len(report.runs[row.entry.id])} seeded runs of the lecture's code: each row from its lowest run (left) to its highest (right); &#9670; the lecture's value"
-        plot = f'<td colspan="{1 + len(report.engines)}" class="plot">{study_plots.svg(row.entry, report.runs[row.entry.id])}<small>{caption}</small></td>'
+        caption = f"{len(report.runs[row.entry.id])} seeded runs, each row from its lowest (left) to its highest; &#9670; the lecture's value, with its percentile"
+        plot = f'<td colspan="{1 + len(report.engines)}" class="plot">{study_plots.svg(row.entry, report.runs[row.entry.id], row.python.percentiles)}<small>{caption}</small></td>'
         return f'<tr id="{e(row.entry.id)}">{head}{printed}{plot}{status}</tr>'
     sides = "".join(_side_cell(s, row.entry.printed) for s in [row.python, *(row.r.get(run.name) for run in report.engines)])
     return f'<tr id="{e(row.entry.id)}">{head}{printed}{sides}{status}</tr>'

@@ -84,11 +84,14 @@ def build(
         quarto = side.submit(environment.quarto_version)
         samples = computed.seeded_runs(range(runs), progress)
         python = {key: f() for key, f in computed.DETERMINISTIC.items()} | computed.python_for_r()
-        ran = [future.result() for future in started.values()]
-        rows = [judge_row(entry, python, samples, ran, lecture_ledger.zero_tolerance) for entry in lecture_ledger]
         progress("errata: measuring")
-        version = next((run.version for run in ran if run.ran), None)
-        evidence = errata.collect(lecture_ledger, version, sizes=errata_sizes)
+
+        def engines_done() -> list:
+            return [future.result() for future in started.values()]
+
+        evidence = errata.collect(lecture_ledger, lambda: next((run.version for run in engines_done() if run.ran), None), sizes=errata_sizes)
+        ran = engines_done()
+        rows = [judge_row(entry, python, samples, ran, lecture_ledger.zero_tolerance) for entry in lecture_ledger]
         return Report(rows, environment.environment(ran, quarto.result()), evidence, samples, ran)
 
 

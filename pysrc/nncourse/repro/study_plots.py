@@ -30,8 +30,9 @@ LABELS = {
 }
 
 
-def svg(entry: ledger.Entry, runs: np.ndarray) -> str:
-    """The entry's picture as an ``<svg>`` element (runs: seeded runs x printed numbers)."""
+def svg(entry: ledger.Entry, runs: np.ndarray, bands: list[dict]) -> str:
+    """The entry's picture as an ``<svg>`` element: ``runs`` (seeded runs x printed numbers),
+    ``bands`` where the report placed each printed number among them (its percentiles)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -41,9 +42,9 @@ def svg(entry: ledger.Entry, runs: np.ndarray) -> str:
     labels = LABELS.get(entry.id) or [f"value {i + 1}" for i in range(runs.shape[1])]
     fig = Figure(figsize=(6.2, 0.34 * len(labels) + 0.5))
     ax = fig.add_axes((0.30, 0.5 / (0.34 * len(labels) + 0.5), 0.56, 1 - 0.6 / (0.34 * len(labels) + 0.5)))
-    for row, (label, printed, column) in enumerate(zip(labels, entry.numbers, runs.T)):
+    for row, (label, printed, column, band) in enumerate(zip(labels, entry.numbers, runs.T, bands)):
         y = len(labels) - 1 - row
-        _row(ax, y, column, printed)
+        _row(ax, y, column, printed, band)
         ax.text(-0.03, y, f"{label}  {printed.text}", ha="right", va="center", fontsize=8.5, color="#222")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.6, len(labels) - 0.4)
@@ -58,11 +59,9 @@ def svg(entry: ledger.Entry, runs: np.ndarray) -> str:
     return text[text.index("<svg") :]
 
 
-def _row(ax, y: float, column: np.ndarray, printed: ledger.PrintedNumber) -> None:
+def _row(ax, y: float, column: np.ndarray, printed: ledger.PrintedNumber, band: dict) -> None:
     """One printed number: its runs' histogram from lowest to highest, the lecture's diamond."""
-    low, high = float(column.min()), float(column.max())
-    pct = ledger.percentile(column, printed.value)
-    inside = low - printed.tolerance <= printed.value <= high + printed.tolerance
+    low, high, pct, inside = band["low"], band["high"], band["percentile"], band["inside"]
     if high > low:
         counts, edges = np.histogram(column, bins=BINS, range=(low, high))
         heights = 0.8 * counts / counts.max()
