@@ -47,7 +47,87 @@ nncourse_source_of <- function(lines, ref) {
   paste(text, collapse = "\n")
 }
 
+# What R code can change beyond its own environment: options(), bindings in baseenv()
+# (rebinding `sum` there changes it for every caller) and in globalenv() (`<<-`,
+# set.seed()'s .Random.seed). Each environment keeps its own: code run in an environment
+# sees the state R started with plus what earlier code in that environment changed, and
+# after it R is put back as it started, so a new environment is fresh. (What no
+# environment can hold stays shared by the session: attached packages, loaded
+# namespaces, Sys.setenv(), setwd(), files.)
+nncourse_unshared <- function(names) names[!grepl("^(nncourse_|\\.Last\\.value$|\\.Options$|\\.Traceback$)", names)]
+
+nncourse_state_now <- function() {
+  global <- as.list(globalenv(), all.names = TRUE)  # small: webR's worker keeps its nncourse_ state there
+  base <- as.list(baseenv(), all.names = TRUE)
+  base[[".Last.value"]] <- NULL  # R's own, changed by every top-level call
+  list(options = options(), base = base, global = global[nncourse_unshared(names(global))])
+}
+
+# How `now` differs from `from`, per part: the values changed or added, the names removed,
+# and (`locked`) whether each changed binding of base is locked in `now`.
+nncourse_changes <- function(from, now) {
+  lapply(c(options = "options", base = "base", global = "global"), function(part) {
+    a <- from[[part]]
+    b <- now[[part]]
+    if (identical(a, b)) return(list(set = list(), removed = character()))  # the usual case, at C speed
+    if (part == "base") {
+      a <- a[nncourse_unshared(names(a))]
+      b <- b[nncourse_unshared(names(b))]
+    }
+    at <- match(names(b), names(a))
+    same <- vapply(seq_along(b), function(i) !is.na(at[i]) && identical(a[[at[i]]], b[[i]]), TRUE)
+    set <- b[!same]
+    list(set = set, removed = setdiff(names(a), names(b)),
+         locked = if (part == "base") vapply(names(set), function(n) isTRUE(now$locked[n]) || (is.null(now$locked) && bindingIsLocked(n, baseenv())), TRUE))
+  })
+}
+
+nncourse_apply <- function(changes) {
+  for (n in changes$options$removed) try(options(setNames(list(NULL), n)), silent = TRUE)  # some cannot go
+  for (n in names(changes$options$set)) try(options(changes$options$set[n]), silent = TRUE)
+  for (part in c("base", "global")) {
+    where <- if (part == "base") baseenv() else globalenv()
+    for (n in names(changes[[part]]$set)) nncourse_rebind(n, changes[[part]]$set[[n]], where, isTRUE(changes[[part]]$locked[n]))
+    for (n in changes[[part]]$removed) try(rm(list = n, envir = where), silent = TRUE)
+  }
+}
+
+# Bind `name` in `where` even where R locks it (base's bindings are), then lock it or not.
+nncourse_rebind <- function(name, value, where, lock) {
+  if (exists(name, envir = where, inherits = FALSE) && bindingIsLocked(name, where)) unlockBinding(name, where)
+  assign(name, value, envir = where)
+  if (lock) lockBinding(name, where)
+}
+
+# The state every environment starts from, with which of base's bindings R locks; taken
+# once everything nncourse sources is in place.
+nncourse_start_state <- NULL
+nncourse_keep_start <- function() {
+  start <- nncourse_state_now()
+  start$locked <- vapply(names(start$base), bindingIsLocked, TRUE, env = baseenv())
+  nncourse_start_state <<- start
+}
+
+# Run `run()` with `envir`'s own state in place, keep what it changed with `envir`, and
+# put R back as it started.
+nncourse_in_own_state <- function(envir, run) {
+  start <- nncourse_start_state
+  if (is.null(start)) return(run())
+  own <- attr(envir, "nncourse_state")
+  if (!is.null(own)) nncourse_apply(own)
+  on.exit({
+    now <- nncourse_state_now()
+    attr(envir, "nncourse_state") <- nncourse_changes(start, now)
+    nncourse_apply(nncourse_changes(now, start))
+  })
+  run()
+}
+
 nncourse_evaluate <- function(code, envir = new.env(parent = globalenv())) {
+  nncourse_in_own_state(envir, function() nncourse_evaluate_here(code, envir))
+}
+
+nncourse_evaluate_here <- function(code, envir) {
   code <- enc2utf8(paste(code, collapse = "\n"))
   lines <- strsplit(code, "\n", fixed = TRUE)[[1]]
   exprs <- tryCatch(parse(text = code, keep.source = TRUE, encoding = "UTF-8"), error = function(e) e)
@@ -89,7 +169,11 @@ nncourse_evaluate <- function(code, envir = new.env(parent = globalenv())) {
   chunks
 }
 
-nncourse_call <- function(f, args) {
+nncourse_call <- function(f, args, envir = environment(f)) {
+  nncourse_in_own_state(envir, function() nncourse_call_here(f, args))
+}
+
+nncourse_call_here <- function(f, args) {
   warnings <- character()
   error <- NA_character_
   value <- withCallingHandlers(

@@ -77,6 +77,7 @@ ensure_node_and_chromium() {
     local missing=()
     command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # the handout tests read the PDF page by page
     [ ${#missing[@]} = 0 ] && return
     if can_apt; then
         apt_install "${missing[@]}"

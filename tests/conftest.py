@@ -88,6 +88,20 @@ def quarto() -> str:
     return quarto_or_skip()
 
 
+@pytest.fixture(scope="session")
+def quarto_deck(r, quarto, tmp_path_factory):
+    """The week's deck rendered by the Quarto CLI, its HTML copied alone into an empty folder
+    (what a student gets)."""
+    import shutil
+
+    from nncourse.deck import render
+
+    done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True)
+    alone = tmp_path_factory.mktemp("alone") / done.path.name
+    shutil.copyfile(done.path, alone)
+    return alone
+
+
 def chromium_or_skip() -> str:
     """The system Chromium the slide checks drive; skipped with the reason outside CI."""
     from nncourse.deck import slidecheck

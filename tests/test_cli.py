@@ -27,16 +27,16 @@ def test_grade_refuses_as_its_api_does(tmp_path, capsys):
     notebook.write_text("{}")
     assert refusal(["grade", str(notebook), "--jobs", "33"], capsys) == "nncourse: error: --jobs: expected 1 to 32, got 33"
     with pytest.raises(ValueError, match=r"^jobs: expected 1 to 32, got 33$"):
-        grade.grade([notebook], jobs=33)
+        grade.grade([], None, jobs=33)
     assert refusal(["grade", str(notebook), "--timeout", "0.5"], capsys) == "nncourse: error: --timeout: expected 1 to 600 seconds, got 0.5"
     with pytest.raises(ValueError, match=r"^budget: expected 1 to 600 seconds, got 0.5$"):
-        grade.grade([notebook], budget=0.5)
+        grade.grade([], None, budget=0.5)
     text = tmp_path / "a.txt"
     text.write_text("")
     words = f"submissions: expected notebooks (.ipynb, .qmd, .py), got {text}"
     assert refusal(["grade", str(text)], capsys) == f"nncourse: error: {words}"
     with pytest.raises(ValueError) as refused:
-        grade.grade([text])
+        grade.read([text])
     assert str(refused.value) == words
 
 

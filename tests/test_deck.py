@@ -149,7 +149,7 @@ def test_rendered_deck_embeds_every_figure(rendered, executed):
 
     figure_cells = [c for c in code_cells(executed) if any("image/png" in o.get("data", {}) for o in c.outputs)]
     images = re.findall(r'<img[^>]*?(?:data-)?src="data:image/png;base64,([^"]+)"', rendered.read_text())
-    assert len(figure_cells) == 7 and len(images) == len(figure_cells)
+    assert len(figure_cells) == 8 and len(images) == len(figure_cells)
     for encoded in images:
         pixels = matplotlib.image.imread(io.BytesIO(base64.b64decode(encoded)), format="png")
         assert pixels.shape[0] > 200 and pixels.shape[1] > 200
@@ -182,9 +182,28 @@ def test_rendered_deck_links_the_lectures_web_app_on_its_three_slides(rendered):
         assert f'href="{app}{anchor}"' in html, anchor
 
 
-def test_quarto_renders_the_deck_where_installed(quarto, tmp_path):
-    done = render.render("revealjs", tmp_path, use_quarto=True)
-    assert done.engine == "quarto" and done.path.exists()
-    html = done.path.read_text()
+def test_quartos_file_alone_carries_its_maths_and_loads_nothing(quarto_deck, lecture_text):
+    html = quarto_deck.read_text()
     assert "Learning XOR Function with GLM" in html
-    assert "cdn.jsdelivr.net/npm/mathjax" not in html and "cdnjs.cloudflare.com" not in html  # MathJax from our npm copy
+    # every formula typeset at build time by the project's Lua filter, as the built-in path does
+    formulas = re.findall(r'<span class="math (?:inline|display)">(.*?)</span>', html)
+    assert len(formulas) > 40 and all(f.startswith('<mjx-container class="MathJax" jax="SVG"') for f in formulas)
+    from nncourse.deck import figures
+
+    # the lecture's displayed equations: displayed, but for the three the Stationary Points figure draws
+    drawn = {formula.strip("$") for _, _, formula in figures.STATIONARY.values()}
+    displayed = [tex for tex in re.findall(r"^\$\$(.+)\$\$$", lecture_text, re.M) if tex not in drawn]
+    assert len(re.findall(r'<span class="math display">', html)) == len(displayed) == 10
+    # no MathJax, require.js or jQuery to fetch: nothing is loaded from another host
+    assert not re.findall(r'\bsrc\s*=\s*["\']?(?:https?:)?//', html)
+    assert not re.findall(r'<link[^>]*href\s*=\s*["\']?(?:https?:)?//', html)
+    assert "require.min.js" not in html and not re.search(r"jquery[-.\d]*(\.min)?\.js", html, re.I)
+
+
+def test_some_history_is_drawn_from_the_lectures_own_dates(lecture_text):
+    from nncourse.deck import figures
+
+    for year, when, _ in figures.HISTORY:
+        assert f"In {year}" in lecture_text or when in lecture_text, when
+    assert figures.AI_WINTER[0] == 1969 and '"AI winter"' in lecture_text.replace("\u201c", '"').replace("\u201d", '"')
+    assert len(figures.history().axes[0].texts) == len(figures.HISTORY) + 1  # each date and the winter, labelled

@@ -91,7 +91,7 @@ def test_regression_explorer_shows_the_packages_gradient_descent(page):
     page.screenshot(path="/tmp/explorer-regression.png")
 
 
-def test_keys_on_a_slider_move_the_slider_not_the_slides(page):
+def test_a_slider_reached_by_tab_takes_the_arrows_and_gives_the_deck_its_other_keys(page):
     explorer = show(page, "gradient-descent-for-2-variables")
     before = page.evaluate("Reveal.getIndices()")
     slider = explorer.locator("input[data-name=lr]")
@@ -100,6 +100,73 @@ def test_keys_on_a_slider_move_the_slider_not_the_slides(page):
     page.keyboard.press("ArrowRight")
     assert page.evaluate("Reveal.getIndices()") == before
     assert int(slider.input_value()) == int(value) + 1
+    page.keyboard.press("PageDown")  # a clicker's key: the deck moves, the slider stays
+    assert page.evaluate("Reveal.getIndices()")["v"] == before["v"] + 1
+    assert int(slider.input_value()) == int(value) + 1
+
+
+@pytest.mark.parametrize("key", ["ArrowRight", "PageDown", "Space"])
+def test_after_a_click_on_a_slider_or_button_the_deck_keys_move_the_deck(page, key):
+    for control in ("input[data-name=lr]", "button.step", "button.play"):
+        explorer = show(page, "gradient-descent-for-1-variable")
+        before = page.evaluate("Reveal.getIndices()")
+        explorer.locator(control).click()
+        value = explorer.locator("input[data-name=lr]").input_value()
+        page.keyboard.press(key)
+        assert page.evaluate("Reveal.getIndices()")["v"] == before["v"] + 1, control
+        assert explorer.locator("input[data-name=lr]").input_value() == value, control
+
+
+def test_space_after_run_moves_the_deck_and_runs_nothing(page):
+    page.evaluate("(() => { const s = document.getElementById('learning-xor-function-with-glm'); const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, -1); })()")
+    listing = page.locator(f"{GLM} .live-r[data-label=xor-glm]")
+    listing.locator(".live-r-run").click()
+    assert listing.get_attribute("data-runs") == "1"
+    before = page.evaluate("Reveal.getIndices()")
+    page.keyboard.press("Space")
+    assert page.evaluate("Reveal.getIndices()") != before
+    assert listing.get_attribute("data-runs") == "1"
+
+
+def test_readouts_say_divergence_in_words_never_nan(page):
+    explorer = show(page, "gradient-descent-for-1-variable")
+    explorer.locator("input[data-name=x0]").evaluate("input => { input.value = 2.3; input.dispatchEvent(new Event('input')); }")
+    set_rate(explorer, 0.3)
+    for _ in range(12):  # well past divergence: NumPy's iterates are inf and nan by now
+        explorer.locator("button.step").click()
+    text = explorer.locator(".explorer-controls").inner_text()
+    assert "NaN" not in text and "Infinity" not in text and "ran away" in text
+    assert explorer.locator(".message").inner_text().startswith("Diverged at step ")
+
+
+def test_the_regression_explorer_says_when_it_diverges(page):
+    explorer = show(page, "gradient-descent-for-linear-regression")
+    set_rate(explorer, 1.2)
+    explorer.locator("button.play").click()
+    page.wait_for_function("document.querySelector('#gradient-descent-for-linear-regression .message').textContent.startsWith('Diverged')", timeout=30_000)
+    X, _ = data.regression_data()
+    limit = 1 / np.linalg.eigvalsh(X.T @ X / len(X)).max()  # the rate above which gradient descent diverges
+    assert f"rates above {limit:.2f}" in explorer.locator(".message").inner_text() and 1.2 > limit
+
+
+def test_the_regression_explorer_runs_the_lectures_1000_epochs(page):
+    explorer = show(page, "gradient-descent-for-linear-regression")
+    assert explorer.locator("output").first.inner_text() == "0.01"  # the lecture's rate
+    explorer.locator("button.play").click()
+    page.wait_for_function("document.querySelector('#gradient-descent-for-linear-regression .explorer-controls .readout b').textContent === '1000'", timeout=60_000)
+    X, y = data.regression_data()
+    expected = linear.gradient_descent(X, y, lr=0.01, epochs=1000)
+    assert [shown(explorer, "gd1"), shown(explorer, "gd2")] == pytest.approx(list(expected), abs=5e-6)
+    assert explorer.locator("[data-value=gd1]").inner_text() == "1.47022"  # the lecture's printed 1.47022181
+
+
+def test_the_two_variable_explorer_explains_rate_0_2(page):
+    explorer = show(page, "gradient-descent-for-2-variables")
+    set_rate(explorer, 0.2)
+    for _ in range(6):
+        explorer.locator("button.step").click()
+    assert "flips sign for ever" in explorer.locator(".message").inner_text()
+    assert abs(shown(explorer, "y")) == pytest.approx(1.5)  # -1 times y each step: |y| stays 1.5
 
 
 # ---------------------------------------------------------------- nncourse serve and live R
@@ -189,11 +256,24 @@ def test_live_r_runs_the_glm_slide_and_runs_what_a_student_edits(live):
     live.click(f"{listing} .live-r-run")
     printed = output(live, "gaussian")
     assert "family = gaussian" in printed and "(Dispersion parameter for gaussian family taken to be 1)" in printed
-    live.fill(f"{listing} textarea", "glm(Y ~ Z, data = xor_data)")
+    live.fill(f"{listing} textarea", 'stop("no column Z in xor_data")')
     live.click(f"{listing} .live-r-run")
     printed = output(live, "Error")
-    assert printed.startswith("Error: object 'Z' not found") and "at " not in printed  # R's message, no stack trace
+    assert printed.startswith("Error: no column Z in xor_data") and "at " not in printed  # the message, no stack trace
     assert live.locator(f"{GLM} pre", has_text="Number of Fisher Scoring iterations: 2").count() >= 1  # the static output stays
+
+
+def test_live_r_starts_in_the_background_and_prints_below_the_slides_output(live):
+    # no click yet: webR starts as the served deck opens, so the first Run does not wait for it
+    live.wait_for_function("document.documentElement.dataset.liveR === 'ready'", timeout=120_000)
+    listing = f"{GLM} .live-r[data-label=xor-glm-pred]"
+    live.evaluate("(() => { const s = document.querySelector('#learning-xor-function-with-glm'); const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, 1); })()")
+    live.click(f"{listing} .live-r-run")
+    printed = output(live, "0.5")
+    assert "Starting" not in printed
+    static = live.locator(f"{GLM} .r-output[data-label=xor-glm-pred]").bounding_box()
+    panel = live.locator(f"{GLM} .live-r-output[data-label=xor-glm-pred]").bounding_box()
+    assert panel["y"] >= static["y"] + static["height"] - 1  # below the output, not over it
 
 
 def test_live_r_says_when_an_earlier_section_fails(live):

@@ -192,3 +192,74 @@ def test_r_dies_with_its_parent_even_while_busy(tmp_path):
     while time.monotonic() < deadline and os.path.exists(f"/proc/{worker}") and "Z" not in open(f"/proc/{worker}/stat").read().split()[2]:
         time.sleep(0.2)
     assert not os.path.exists(f"/proc/{worker}") or open(f"/proc/{worker}/stat").read().split()[2] == "Z"
+
+
+@pytest.fixture(params=["rpy2", "webr"])
+def engine(request):
+    """Each R engine in turn (the system R, R 4.6 in webR)."""
+    return request.getfixturevalue("r" if request.param == "rpy2" else "webr")
+
+
+def test_options_are_the_environments_own(engine):
+    env = engine.new_env()
+    assert engine.evaluate("options(digits = 1); print(pi)", env)[-1].output == "[1] 3"
+    assert engine.evaluate("print(pi)")[0].output == "[1] 3.141593"  # a new environment: R's digits
+    assert engine.evaluate("print(pi)", env)[0].output == "[1] 3"  # its own, still
+    assert engine.evaluate("options(nncourse_made_up = 1); getOption('nncourse_made_up')", env)[-1].output == "[1] 1"
+    assert engine.evaluate("is.null(getOption('nncourse_made_up'))")[0].output == "[1] TRUE"
+
+
+def test_base_and_global_bindings_do_not_leak_into_a_new_environment(engine):
+    env = engine.new_env()
+    code = "unlockBinding('sum', baseenv()); assign('sum', function(...) 42, baseenv()); x_leak <<- 5; set.seed(1)"
+    engine.evaluate(code, env)
+    assert engine.evaluate("sum(1, 2)", env)[0].output == "[1] 42"  # where it was done, it holds
+    fresh = engine.evaluate("sum(1, 2); exists('x_leak'); exists('.Random.seed', globalenv())")
+    assert [c.output for c in fresh] == ["[1] 3", "[1] FALSE", "[1] FALSE"]
+    assert engine.evaluate("bindingIsLocked('sum', baseenv())")[0].output == "[1] TRUE"
+    assert engine.call("ols", np.eye(2), np.array([1.0, 2.0])).tolist() == [1.0, 2.0]  # rsrc/'s functions see base's sum
+
+
+def test_bytes_that_are_not_utf8_come_back_as_replacement_characters(engine):
+    (chunk,) = engine.evaluate("cat(rawToChar(as.raw(c(0xff, 0xfe, 0x41))), 'é')")
+    assert chunk.output == "\ufffd\ufffdA é"
+
+
+def test_a_lone_surrogate_is_refused_naming_where(engine):
+    with pytest.raises(ValueError, match=r"^code: expected text R can read \(valid Unicode\), got a lone surrogate '\\udc80' at position 1$"):
+        engine.evaluate("'\udc80'")
+    with pytest.raises(ValueError, match=r"^v\['a'\]\[1\]: expected text R can read"):
+        engine.assign("v", {"a": np.array(["ok", "\ud800"])}, engine.new_env())
+    still_works(engine)
+
+
+def test_nested_values_and_integers_beyond_rs_cross_alike(engine):
+    env = engine.new_env()
+    engine.assign("v", {"a": {"b": [1, 2]}, "c": [1.5, "x"], "d": [[1, 2], "e"]}, env)
+    assert engine.evaluate("str(v$a); str(v$c); str(v$d)", env)[0].output == "List of 1\n $ b: int [1:2] 1 2"
+    back = engine.get("v", env)
+    assert back["a"]["b"].tolist() == [1, 2] and back["c"].tolist() == ["1.5", "x"]
+    assert back["d"][0].tolist() == [1, 2] and back["d"][1].tolist() == ["e"]
+    engine.assign("n", np.array([-2147483648, 5]), env)  # -2**31 is R's NA_integer_: sent as doubles
+    assert [c.output for c in engine.evaluate("typeof(n); n", env)] == ['[1] "double"', "[1] -2147483648           5"]
+    assert engine.get("n", env).tolist() == [-2147483648.0, 5.0]
+    with pytest.raises(TypeError, match=r"^n: expected integers R can hold exactly \(within 2\*\*53 of zero\), got 9007199254740993$"):
+        engine.assign("n", np.array([2**53 + 1]), env)
+
+
+def test_r_killing_itself_is_said_so(engine):
+    with pytest.raises(rbridge.RError, match=r"R( \(webR\))? was killed \(SIGKILL.*the next call starts a fresh R"):
+        engine.evaluate("tools::pskill(Sys.getpid(), 9L)")
+    still_works(engine)
+
+
+def test_a_killed_r_leaves_no_temporary_folder(r):
+    (chunk,) = r.evaluate("cat(tempdir())")
+    assert os.path.isdir(chunk.output)
+    with pytest.raises(rbridge.RError):
+        r.evaluate("tools::pskill(Sys.getpid(), 9L)")
+    assert not os.path.exists(chunk.output) and not os.path.exists(os.path.dirname(chunk.output))
+    (chunk,) = r.evaluate("cat(tempdir())")  # a fresh R, a folder of its own
+    with pytest.raises(rbridge.RTimeout):
+        r.evaluate("repeat {}", timeout=0.5)
+    assert not os.path.exists(os.path.dirname(chunk.output))

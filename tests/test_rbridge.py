@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from nncourse.r import bridge as rbridge
+from nncourse.r import installed
 
 
 @pytest.mark.r
@@ -65,18 +66,18 @@ def test_session_is_started_once(r):
 
 
 def test_no_r_on_path_is_one_clear_error(monkeypatch):
-    monkeypatch.setattr(rbridge.shutil, "which", lambda name: None)
+    monkeypatch.setattr(installed.shutil, "which", lambda name: None)
     with pytest.raises(rbridge.RUnavailable, match=r"R is not installed \(no Rscript on PATH\).*apt-get install r-base-core r-base-dev"):
         rbridge.r_version()
 
 
 def test_missing_rpy2_is_one_clear_error(monkeypatch):
-    monkeypatch.setattr(rbridge, "r_version", lambda: (4, 2))
+    monkeypatch.setattr(installed, "r_version", lambda: (4, 2))
 
     def missing(name):
         raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(rbridge.importlib.metadata, "version", missing)
+    monkeypatch.setattr(installed.importlib.metadata, "version", missing)
     with pytest.raises(rbridge.RUnavailable, match=r"rpy2 is not installed. For R 4.2: pip install 'rpy2==3.5.17'"):
         rbridge.RSession()
 

@@ -105,3 +105,62 @@ def test_cli_names_a_bad_document(tmp_path, capsys):
 def test_render_rejects_an_unknown_format():
     with pytest.raises(ValueError, match=r"to: expected one of \('revealjs', 'html'\), got 'pdf'"):
         render.render("pdf")
+
+
+ENGINE = "---\ntitle: t\n---\n\n## GLM\n\n```{python}\n#| echo: false\n#| output: asis\nimport os\nprint('engine', os.environ['NNCOURSE_R_ENGINE'])\n```\n"
+GLM = "\n```{python}\n#| echo: false\n#| output: asis\nfrom nncourse.deck import slide\nfor label in ('xor-data', 'xor-lm', 'xor-lm-pred'):\n    slide.r_section('lecture_xor.R', label, 'code')\nslide.r_section('lecture_xor.R', 'xor-glm', 'output')\n```\n"
+
+
+def test_the_kernel_is_told_the_r_engine_rpy2_by_default(tmp_path):
+    doc = tmp_path / "engine.qmd"
+    doc.write_text(ENGINE)
+    assert "engine rpy2" in render.render("html", tmp_path / "a", use_quarto=False, document=doc).path.read_text()
+    with pytest.raises(ValueError, match=r"r_engine: expected one of \('rpy2', 'webr'\), got 'R'"):
+        render.render("html", tmp_path / "b", use_quarto=False, document=doc, r_engine="R")
+
+
+@pytest.mark.r
+def test_r_engine_webr_renders_the_decks_r_on_r_4_6(webr, tmp_path, lecture_ledger):
+    """``render --r-engine webr``: the deck's R sections (deck/slide.py) run on R 4.6, which
+    prints the lecture's summary(glm) with no "Deviance Residuals" block."""
+    assert webr.version[:2] == (4, 6)
+    doc = tmp_path / "glm.qmd"
+    doc.write_text(ENGINE + GLM)
+    assert main(["render", str(doc), "--built-in", "--to", "html", "--r-engine", "webr", "--output", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "glm.html").read_text()
+    assert "engine webr" in page and "Deviance Residuals" not in page
+    for line in ("Null deviance: 5.5452 on 3 degrees of freedom", "AIC: 11.545", "Number of Fisher Scoring iterations: 2"):
+        assert line in lecture_ledger["xor_glm_summary"].printed and line in " ".join(page.split()), line
+
+
+NOTES = "---\ntitle: t\n---\n\n## One\n\nText.\n\n::: {.notes}\nSay this first.\n:::\n\n## Two\n\nMore.\n"
+
+
+def test_the_speaker_view_shows_the_notes_before_its_previews_load(tmp_path):
+    """The built-in deck's speaker view (key S) fills its notes as soon as it is open: its
+    two previews of the deck are kept from loading here, and the notes still come (reveal.js's
+    plugin alone waits for the previews, seconds on a busy machine, for ever here)."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import chromium_or_skip
+
+    doc = tmp_path / "notes.qmd"
+    doc.write_text(NOTES)
+    deck = render.render("revealjs", tmp_path / "out", use_quarto=False, document=doc).path
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_or_skip())
+        try:
+            context = browser.new_context(offline=True)
+            previews = []
+            context.route("**/*receiver*", lambda route: (previews.append(route.request.url), route.abort()))
+            page = context.new_page()
+            page.goto(deck.as_uri())
+            page.wait_for_function("window.Reveal && Reveal.isReady()")
+            page.keyboard.press("ArrowRight")
+            with page.expect_popup() as opened:
+                page.keyboard.press("s")
+            view = opened.value
+            view.wait_for_function("document.querySelector('.speaker-controls-notes .value').textContent.includes('Say this first.')", timeout=60_000)
+            assert len(previews) == 2  # both previews asked for, neither loaded
+        finally:
+            browser.close()

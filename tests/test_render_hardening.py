@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import re
 import time
 
 import pytest
@@ -47,8 +48,52 @@ def test_a_bad_document_is_named_before_any_work(tmp_path, text, message, capsys
     doc = write(tmp_path, "bad.qmd", text + "\n```{python}\nopen('ran.txt', 'w')\n```\n")
     assert main(["render", str(doc), "--built-in", "--output", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert f"nncourse render: document: {doc}: " in err and __import__("re").search(message, err), err
+    assert f"nncourse render: document: {doc}: " in err and re.search(message, err), err
     assert "Traceback" not in err and not (tmp_path / "ran.txt").exists()
+
+
+CHUNK = "\n```{python}\n#| echo: false\nopen('ran.txt', 'w').write('ran')\n```\n"
+
+
+@pytest.mark.parametrize(
+    "front, project, option, message",
+    [
+        ("title: t", "format: [revealjs\n", "", r"_quarto.yml: not valid YAML \(line 2\)"),
+        ("title: t", "- format\n- execute\n", "", r"_quarto.yml: expected YAML keys and values \(project:, format:, execute:\), got a list"),
+        ("title: t", "execute: 5\n", "", r"_quarto.yml: execute: expected options such as echo: false, got 5"),
+        ("title: t", "format:\n  html:\n    css: deck.css\n", "", r"format html: css: \S+/deck.css does not exist"),
+        ("title: t\nexecute: 5", None, "", r"document: \S+doc.qmd: the front matter: execute: expected options such as echo: false, got 5"),
+        ("title: t\nexecute:\n  echo: maybe", None, "", r"the front matter: execute: echo: expected true or false, got 'maybe'"),
+        ("title: t\nformat:\n  html: 5", None, "", r"the front matter: format: html: expected the format's options \(keys and values\) or default, got 5"),
+        ("title: t\nformat: 5", None, "", r"the front matter: format: expected a format's name or formats with their options"),
+        ("title: t", None, "#| echo: [\n", r"chunk 1 on slide 'A': option echo: not a YAML value: '\['"),
+        ("title: t", None, "#| echoo: false\n", r"chunk 1 on slide 'A': unknown option echoo \(did you mean echo\?\)"),
+        ("title: t", None, "#| echo: 5\n", r"chunk 1 on slide 'A': option echo: expected true or false, got 5"),
+        ("title: t", None, "#| code-line-numbers: every\n", r"option code-line-numbers: expected true, false or steps such as \"1-8\|10-20\", got 'every'"),
+        ("title: t", None, "#| fig-width: 5\n", r"option fig-width is Quarto's, and the built-in path does not honour it"),
+        ("title: t", None, "#| zzzzzz: 1\n", r"unknown option zzzzzz \(the options known: echo, eval"),
+    ],
+)
+def test_a_damaged_project_or_chunk_option_is_named_before_any_work(tmp_path, front, project, option, message, capsys):
+    doc = write(tmp_path, "doc.qmd", f"---\n{front}\n---\n\n## A\n" + CHUNK.replace("#| echo: false\n", option or "#| echo: false\n"))
+    if project is not None:
+        write(tmp_path, "_quarto.yml", project)
+    assert main(["render", str(doc), "--built-in", "--to", "html", "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(message, err), err
+    assert "Traceback" not in err and not (tmp_path / "ran.txt").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_flood_of_output_is_cut_and_the_document_says_where(tmp_path):
+    """20 MB printed by one chunk: the page keeps the first 100,000 characters and says the
+    rest was cut; the next chunk's output is there as usual."""
+    flood = "---\ntitle: t\n---\n\n## Flood\n\n```{python}\nprint('ab' * 10_000_000)\n```\n\n```{python}\nprint('after', 6 * 7)\n```\n"
+    doc = write(tmp_path, "flood.qmd", flood)
+    page = render.render("html", tmp_path / "out", use_quarto=False, document=doc).path.read_text()
+    assert len(page) < 2_000_000
+    assert "ab" * 50_000 in page and "ab" * 50_001 not in page
+    assert "output cut here by nncourse render: this chunk printed 20,000,001 characters of text; a chunk shows at most 100,000" in page
+    assert "after 42" in page
 
 
 def test_an_unwritable_output_is_named_before_any_work(tmp_path, capsys):
@@ -72,15 +117,17 @@ def test_an_output_that_is_not_ours_needs_force(tmp_path, capsys):
 
 
 def test_ctrl_c_stops_the_render_cleanly_and_leaves_nothing(tmp_path):
-    doc = write(tmp_path, "slow.qmd", SLOW)
+    # the endless chunk itself says that it runs, by a file it writes first: the signal
+    # goes when that file is there, not after a guessed sleep
+    doc = write(tmp_path, "slow.qmd", SLOW.replace("import time\n", "import time\nopen('running', 'w').close()\n"))
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
-    child = subprocess.Popen([sys.executable, "-m", "nncourse.cli", "render", str(doc), "--built-in", "--output", str(tmp_path / "out")], stderr=subprocess.PIPE, text=True, env=env)
-    for line in child.stderr:  # progress, one line per chunk: wait until the endless one runs
-        if "[1/1] Waiting" in line:
-            break
-    time.sleep(0.3)
+    command = [sys.executable, "-m", "nncourse.cli", "render", str(doc), "--built-in", "--output", str(tmp_path / "out")]
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    while not (tmp_path / "running").exists():
+        assert child.poll() is None, child.stderr.read()
+        time.sleep(0.02)
     child.send_signal(signal.SIGINT)
     err = child.communicate(timeout=60)[1]
     assert child.returncode == 130, err

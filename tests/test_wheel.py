@@ -82,8 +82,9 @@ def commands(installed, package_before, tmp_path_factory):
     for name, args in COMMANDS.items():
         folder = tmp_path_factory.mktemp(f"empty-{name}")
         if name == "grade":
-            run([str(nncourse), "tutorial", "work"], cwd=folder, env=env)
-            args = ["grade", "work/tutorial.ipynb", "--csv", "grades.csv"]
+            run([str(nncourse), "tutorial", "work"], cwd=folder, env=env)  # the quiz's answers are the lecturer's, never in the wheel
+            run([str(nncourse), "grade", "--new-key", "key.toml", "--answers", str(paths.ROOT / "lecturer" / "week10" / "quiz.toml")], cwd=folder, env=env)
+            args = ["grade", "work/tutorial.ipynb", "--key", "key.toml", "--csv", "grades.csv"]
         started[name] = (subprocess.Popen([str(nncourse), *args], cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), folder)
     yield started
     for process, _ in started.values():
@@ -135,8 +136,8 @@ def test_grade_from_an_empty_folder_grades_the_untouched_tutorial_zero(commands)
     _, folder = finished(commands, "grade")
     with open(folder / "grades.csv", newline="") as handle:
         header, row, *more = list(csv.reader(handle))
-    assert header[0] == "submission" and header[-1] == "total" and {"exercise_1", "quiz_8"} <= set(header)
-    assert row == ["tutorial.ipynb", *["0"] * (len(header) - 1)] and more == []
+    assert header[0] == "submission" and header[-2:] == ["total", "student_id"] and {"exercise_1", "quiz_8"} <= set(header)
+    assert row == ["work/tutorial.ipynb", *["0"] * (len(header) - 2), ""] and more == []
 
 
 def test_render_from_an_empty_folder_writes_here_and_never_into_the_package(commands, installed, package_before):

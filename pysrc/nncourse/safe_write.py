@@ -18,6 +18,7 @@ from pathlib import Path
 # What the first 4 KB of a file nncourse made holds, by command.
 MADE_BY = {
     "render": re.compile(r'<meta name="generator" content="(?:pandoc|quarto)'),
+    "handout": re.compile(r"^%PDF-[\d.]+\n(?:.*\n){0,3}/Creator \(Mozilla/5\.0 .*HeadlessChrome/"),  # render --pdf: printed by headless Chromium
     "grade": re.compile(r"^submission,exercise_1,"),
     "report": re.compile(r"which lecture outputs reproduce on this machine|\"lecture\": \"Week 10: Neural Networks|<title>nncourse: Week 10 reproducibility report</title>"),
 }

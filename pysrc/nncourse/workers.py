@@ -24,6 +24,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -73,11 +74,15 @@ class WorkerDied(WorkerError):
 class Worker:
     """One child process at a time, restarted on demand (see the module docstring)."""
 
-    def __init__(self, argv: list[str], *, name: str, env: dict | None = None, cwd: str | None = None, stderr_keep: int = 64 * 1024):
+    def __init__(self, argv: list[str], *, name: str, env: dict | None = None, cwd: str | None = None, stderr_keep: int = 64 * 1024, private_tmp: bool = False):
+        """``private_tmp``: each child gets a temporary folder of its own (``TMPDIR``),
+        removed when it stops, however it ends (R leaves its ``Rtmp*`` folder when killed)."""
         self.argv = argv
         self.name = name
         self.env = env
         self.cwd = cwd
+        self.private_tmp = private_tmp
+        self._tmp: tempfile.TemporaryDirectory | None = None
         self.generation = 0  # how many children have been started: handles into one die with it
         self._process: subprocess.Popen | None = None
         self._stderr: collections.deque[bytes] = collections.deque()
@@ -92,10 +97,15 @@ class Worker:
         """Start the child (if it is not running)."""
         if self.alive:
             return
+        self.stop()  # a child that ended on its own between requests: its folder goes
         self._stderr.clear()
+        env = self.env
+        if self.private_tmp:
+            self._tmp = tempfile.TemporaryDirectory(prefix="nncourse-worker-")
+            env = {**(os.environ if env is None else env), "TMPDIR": self._tmp.name, "TMP": self._tmp.name, "TEMP": self._tmp.name}
         self._process = subprocess.Popen(
             self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=self.env, cwd=self.cwd, start_new_session=True,
+            env=env, cwd=self.cwd, start_new_session=True,
         )
         self.generation += 1
         threading.Thread(target=self._drain_stderr, args=(self._process,), daemon=True).start()
@@ -130,6 +140,9 @@ class Worker:
                 stream.close()
             except OSError:
                 pass
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
     def stderr_tail(self, lines: int = 12) -> str:
         """The last lines the child wrote to stderr (for error messages)."""
@@ -168,7 +181,8 @@ class Worker:
         tail = self.stderr_tail()
         if returncode is not None and returncode < 0:
             name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else f"signal {-returncode}"
-            what = f"{self.name} crashed ({name})"
+            how = "was killed" if -returncode in (signal.SIGKILL, signal.SIGTERM) else "crashed"
+            what = f"{self.name} {how} ({name})"
         else:
             what = f"{self.name} exited (status {returncode})"
         return WorkerDied(what + (f"; its last words: {' | '.join(tail.splitlines())}" if tail else ""), returncode)

@@ -6,6 +6,6 @@ refuses bad input by raising :class:`console.UsageError` (argparse's message and
 or prints its own error and returns 1.
 """
 
-from . import grade, render, report, serve, tutorial
+from . import grade, render, report, serve, site, tutorial
 
-COMMANDS = (render, serve, grade, tutorial, report)
+COMMANDS = (render, serve, grade, tutorial, report, site)

@@ -20,6 +20,9 @@ def add_parser(subparsers):
     engine.add_argument("--built-in", dest="use_quarto", action="store_false", help="use the built-in path even if Quarto is installed")
     ren.add_argument("--cell-timeout", type=float, default=None, metavar="S", help="seconds a chunk may run before the render stops it (default 120)")
     ren.add_argument("--force", action="store_true", help="replace an output file that nncourse did not make")
+    ren.add_argument("--pdf", action="store_true", help="also print the handout: a PDF beside the deck, one page per slide (every line of stepped listings; no buttons or sliders)")
+    ren.add_argument("--notes", action="store_true", help="with --pdf: the speaker notes under each slide")
+    ren.add_argument("--r-engine", choices=("rpy2", "webr"), default="rpy2", help="the R the deck's R runs on: the system R via rpy2 (default) or R 4.6 via webR (the lecture's text)")
     ren.add_argument("--check", action="store_true", help="then open every slide offline in headless Chromium and say what overflows, is too small or did not typeset (exit 1 if anything)")
     ren.add_argument("--screenshots", type=Path, default=None, help="with --check: where to keep a PNG per slide (default: slide-check/ in the output folder)")
     return ren
@@ -34,7 +37,10 @@ def run(args) -> int:
     to = args.to or ("revealjs" if document.resolve() == deck.resolve() else "html")
     timeout = render.CELL_TIMEOUT if args.cell_timeout is None else args.cell_timeout
     try:
-        done = render.render(to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document, cell_timeout=timeout, force=args.force)
+        done = render.render(
+            to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document, cell_timeout=timeout,
+            force=args.force, pdf=args.pdf, notes=args.notes, r_engine=args.r_engine,
+        )
     except (render.RenderError, ValueError) as exc:
         print(f"\nnncourse render: {exc}", file=sys.stderr)
         return 1
@@ -43,7 +49,7 @@ def run(args) -> int:
         return 130
     tools = "Jupyter kernel + Pandoc + reveal.js" if to == "revealjs" else "Jupyter kernel + Pandoc"
     how = "Quarto" if done.engine == "quarto" else f"the built-in path ({tools}; Quarto not found)"
-    print(f"\nrendered {done.path} with {how}", file=sys.stderr)
+    print(f"\nrendered {done.path} with {how}" + (f"\nhandout: {done.handout}" if done.handout else ""), file=sys.stderr)
     return check_slides(done.path, args.screenshots, to) if args.check else 0
 
 

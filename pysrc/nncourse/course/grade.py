@@ -1,57 +1,74 @@
-"""``nncourse grade``: a class's tutorial notebooks, every check in isolation, a gradebook.
+"""``nncourse grade``: a class's tutorial notebooks, each run once in a sandbox, a gradebook.
 
-A submission (``.ipynb``, ``.qmd`` or ``.py``) is read, never run here: each code cell is
-parsed, its ``tutorial.check_*(...)`` statements are taken out, and their argument
-expressions kept. Each check then runs in the tutorial's checker (:mod:`nncourse.course.checking`),
-which forks a student process that runs the submission's code and evaluates those
-expressions; so one exercise's endless loop, crash, ``sys.exit`` or ``os._exit`` costs that
-exercise alone, and nothing a submission prints or patches reaches a grade. Marks come
-from the checks' verdicts, never from the notebook's printed text.
+Each submission (``.ipynb``, ``.qmd`` or ``.py``) is run once, top to bottom, in a
+sandbox that records every check call's arguments (:mod:`.record`); each recorded answer
+is then checked, with the key's hidden cases, against a fresh sandboxed process
+(:mod:`.checker`). Marks come from those verdicts and the key's points, never from what
+the notebook printed. A submission is known by its path relative to the folder the
+submissions share (``groupA/tutorial.ipynb``), and its result is cached under the hash
+of its content and of the key: a second run grades only what changed, and the class's
+gradebook is updated row by row. ``cluster`` sends the same work to a Dask scheduler.
 """
 
 from __future__ import annotations
 
-import ast
 import csv
-import html
-import pickle
-import queue
-import time
+import hashlib
+import json
+import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import tutorial
+from ..validation import in_range
+from . import exercises
+from .checker import AnswerServer, verdict_of
+from .key import Key
+from .record import run_submission
+from .sandbox import Limits
+from .verdict import Verdict
 
-# The gradebook's columns, in the tutorial's order: (column, check, question for the quiz).
-COLUMNS = [
-    ("exercise_1", "check_exercise_1", None),
-    ("quiz_1", "check_answer", "1"),
-    ("exercise_2", "check_exercise_2", None),
-    ("exercise_2_r", "check_exercise_2_r", None),
-    ("exercise_3", "check_exercise_3", None),
-    ("exercise_4", "check_exercise_4", None),
-    ("exercise_4_rates", "check_exercise_4_rates", None),
-    ("exercise_5", "check_exercise_5", None),
-    ("exercise_6", "check_exercise_6", None),
-    ("exercise_7", "check_exercise_7", None),
-    ("exercise_8", "check_exercise_8", None),
-    ("quiz_8", "check_answer", "8"),
-]
-SUFFIXES = (".ipynb", ".qmd", ".py")
-JOBS = (1, 32)  # checker processes side by side, at least and at most
-BUDGETS = (1, 600)  # seconds one check may take in all, at least and at most
+SUFFIXES = (".ipynb", ".qmd", ".py", ".json")  # .json: the R tutorial page's "Download my work" (rtrack)
+JOBS = (1, 32)  # submissions graded side by side, at least and at most
+BUDGETS = (1, 600)  # seconds one check (and one cell of the run) may take, at least and at most
+CACHE_VERSION = "1"  # bump when a check changes what it accepts: every cached result is then stale
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be graded; the message names it."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's file: its id (the path relative to the class's folder), and its code cells."""
+
+    id: str
+    path: Path
+    digest: str  # of the file's bytes
+    cells: list[str]
+    unreadable: list[str]  # cells that did not parse, said in the feedback
 
 
 @dataclass
-class Submission:
-    """What a submission holds for the grader: its code without the check calls, and the
-    argument expressions of each check call, by column."""
+class Graded:
+    """One submission's result: a verdict per gradebook column, the points, where each check was called."""
 
-    path: Path
-    code: str
-    answers: dict[str, list[str]]
-    unreadable: list[str]  # cells that did not parse, said in the feedback
+    id: str
+    verdicts: dict[str, Verdict]
+    points: dict[str, float]
+    where: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.points.values()), 4)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "verdicts": {c: v.as_dict() for c, v in self.verdicts.items()}, "points": self.points, "where": self.where, "notes": self.notes}
+
+    @classmethod
+    def from_json(cls, obj) -> "Graded":
+        return cls(obj["id"], {c: Verdict(**v) for c, v in obj["verdicts"].items()}, obj["points"], obj["where"], obj["notes"])
 
 
 def cells_of(path: Path) -> list[str]:
@@ -69,130 +86,151 @@ def cells_of(path: Path) -> list[str]:
     return ["\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))) for cell in cells]
 
 
-def _check_call(statement: ast.stmt):
-    """(check name, argument nodes) when ``statement`` is ``tutorial.check_*(...)``, else None."""
-    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-        func = statement.value.func
-        if isinstance(func, ast.Attribute) and func.attr.startswith("check_") and isinstance(func.value, ast.Name):
-            return func.attr, statement.value.args
-    return None
-
-
-def check_submission(path: Path) -> Path:
-    """``path`` if it is a notebook the grader reads (a file ending in one of :data:`SUFFIXES`)."""
+def check_submission(path) -> Path:
+    """``path`` as a gradable file, or :class:`SubmissionError` saying what is wrong with it."""
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"submissions: {path} not found")
     if not path.is_file() or path.suffix not in SUFFIXES:
-        raise ValueError(f"submissions: expected notebooks ({', '.join(SUFFIXES)}), got {path}")
+        raise SubmissionError(f"submissions: expected notebooks ({', '.join(SUFFIXES)}), got {path}")
     return path
 
 
-def read(path: Path) -> Submission:
-    """A submission, parsed (nothing of it is run here)."""
-    kept, answers, unreadable = [], {}, []
-    for number, cell in enumerate(cells_of(path), 1):
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError as exc:
-            unreadable.append(f"cell {number}: {exc.msg} (line {exc.lineno})")
+def _base(files: list[Path]) -> Path:
+    """Where submission ids are counted from: the current folder when every file is inside
+    it (so that regrading one student gives the same id as grading the class), else the
+    folder the files share."""
+    here = Path.cwd().resolve()
+    if all(here in f.parents for f in files):
+        return here
+    return Path(os.path.commonpath([f.parent for f in files])) if files else here
+
+
+def read(paths) -> list[Submission]:
+    """The submissions, each known by its path relative to :func:`_base` (two
+    ``tutorial.ipynb`` in two folders are two students); their code is parsed, not run."""
+    import ast
+
+    files = [check_submission(p).resolve() for p in paths]
+    base = _base(files)
+    submissions, seen = [], set()
+    for path in files:
+        if path in seen:
             continue
-        body = []
-        for statement in tree.body:
-            call = _check_call(statement)
-            if call is None:
-                body.append(statement)
-                continue
-            name, args = call
-            question = args[0].value if name == "check_answer" and args and isinstance(args[0], ast.Constant) else None
-            for column, check, wanted in COLUMNS:
-                if check == name and wanted == question:
-                    answers[column] = [ast.unparse(arg) for arg in args]
-        kept.append(ast.unparse(ast.Module(body=body, type_ignores=[])))
-    return Submission(path, "\n\n".join(kept), answers, unreadable)
-
-
-class Checkers:
-    """A pool of the tutorial's checker processes, one per job."""
-
-    def __init__(self, jobs: int):
-        self.free: queue.Queue = queue.Queue()
-        for number in range(jobs):
-            self.free.put(tutorial.new_checker(f"checker {number + 1}"))
-
-    def check(self, submission: Submission, column: str, budget: float) -> tutorial.Verdict:
-        _, check, _ = next(c for c in COLUMNS if c[0] == column)
-        if column not in submission.answers:
-            return tutorial.Verdict(tutorial.EXERCISE_OF[check], False, f"no call of tutorial.{check}(...) in the submission")
-        payload = pickle.dumps(("source", submission.code, submission.answers[column]))
-        worker = self.free.get()
+        seen.add(path)
+        cells, unreadable = [], []
         try:
-            return tutorial.ask_checker(worker, check, payload, budget)
-        finally:
-            self.free.put(worker)
+            raw = [] if path.suffix == ".json" else cells_of(path)  # an R file's code is R: rtrack reads it
+        except Exception as exc:  # noqa: BLE001 -- a damaged notebook is that student's, said in the feedback
+            raw, unreadable = [], [f"the file could not be read as a notebook ({type(exc).__name__}: {exc})"]
+        for number, cell in enumerate(raw, 1):
+            try:
+                ast.parse(cell)
+            except SyntaxError as exc:
+                unreadable.append(f"cell {number}: {exc.msg} (line {exc.lineno})")
+                cell = ""  # a cell that does not parse does not run in the notebook either
+            cells.append(cell)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        submissions.append(Submission(path.relative_to(base).as_posix(), path, digest, cells, unreadable))
+    return submissions
 
-    def close(self) -> None:
-        while not self.free.empty():
-            self.free.get().stop()
+
+def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) -> Graded:
+    """One submission: run once in a sandbox, each recorded answer checked in a fresh one."""
+    if submission.path.suffix == ".json":
+        return _grade_r(submission, key, budget=budget)
+    run = run_submission(submission.cells, budget=budget, sandbox=sandbox)
+    verdicts, where = {}, {}
+    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * len(exercises.EXERCISES)) + 5))
+    try:
+        for entry in exercises.EXERCISES:
+            answer = run.answers.get(entry.column)
+            if answer is None:
+                verdicts[entry.column] = Verdict(entry.label, False, f"no call of tutorial.{entry.function}(...) ran in the submission", cases="hidden")
+                continue
+            verdicts[entry.column] = verdict_of(entry, answer, key, budget=budget, sandbox=sandbox, server=server)
+            where[entry.column] = answer.where
+    finally:
+        server.close()
+    points = {c: key.score(c, v.passed, v.message) for c, v in verdicts.items()}
+    return Graded(submission.id, verdicts, points, where, submission.unreadable + run.notes)
 
 
-def grade(paths, *, jobs: int = 2, budget: float = tutorial.BUDGET, progress=None) -> list[tuple[Submission, dict[str, tutorial.Verdict]]]:
-    """Every check of every submission, ``jobs`` at a time: (submission, verdicts by column)."""
-    from ..validation import in_range
+def _grade_r(submission: Submission, key: Key, *, budget: float) -> Graded:
+    """A file of the R tutorial page: each box in a sandboxed R of its own (:mod:`.rtrack`)."""
+    from . import rtrack
 
+    try:
+        found = rtrack.grade_with_key(submission.path, key, budget=budget)
+    except ValueError as exc:  # not a download of the page: that student's, said in the feedback
+        found, note = {}, [str(exc)]
+    else:
+        note = []
+    verdicts = {}
+    for entry in exercises.EXERCISES:
+        got = found.get(entry.column)
+        message = got.message if got else "no such box in the R tutorial's file"
+        if got and entry.question and got.passed:
+            message = key.quiz[entry.question][1]
+        verdicts[entry.column] = Verdict(entry.label, bool(got and got.passed), message, cases="hidden")
+    points = {c: key.score(c, v.passed, v.message) for c, v in verdicts.items()}
+    return Graded(submission.id, verdicts, points, {}, submission.unreadable + note)
+
+
+class Cache:
+    """Graded results on disk, one JSON file per (submission content, key, checks' version)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _file(self, submission: Submission, key: Key, budget: float) -> Path | None:
+        if self.folder is None:
+            return None
+        name = hashlib.sha256(f"{CACHE_VERSION}:{submission.digest}:{key.digest}:{budget}".encode()).hexdigest()
+        return self.folder / f"{name}.json"
+
+    def get(self, submission: Submission, key: Key, budget: float) -> Graded | None:
+        file = self._file(submission, key, budget)
+        try:
+            graded = Graded.from_json(json.loads(file.read_text(encoding="utf-8"))) if file is not None else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if graded is not None:
+            graded.id = submission.id  # the same file handed in under another name
+        return graded
+
+    def put(self, submission: Submission, key: Key, budget: float, graded: Graded) -> None:
+        file = self._file(submission, key, budget)
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(graded.as_json()), encoding="utf-8")
+
+
+def grade(submissions: list[Submission], key: Key, *, jobs: int = 2, budget: float = 60.0, sandbox: str = "bwrap",
+          cache: Cache | None = None, cluster: str | None = None, progress=None) -> list[Graded]:
+    """Every submission not in ``cache``, ``jobs`` at a time (or on the Dask scheduler at ``cluster``)."""
     in_range("jobs", jobs, *JOBS)
     in_range("budget", budget, *BUDGETS, " seconds")
     say = progress or (lambda message: None)
-    submissions = [read(check_submission(Path(p))) for p in paths]
-    checkers = Checkers(jobs)
-    graded = []
-    try:
+    cache = cache or Cache(None)
+    done = {s.id: cache.get(s, key, budget) for s in submissions}
+    todo = [s for s in submissions if done[s.id] is None]
+    say(f"{len(submissions) - len(todo)} of {len(submissions)} submissions unchanged since they were graded; grading {len(todo)}")
+    for submission, graded in zip(todo, _map(todo, key, jobs=jobs, budget=budget, sandbox=sandbox, cluster=cluster)):
+        cache.put(submission, key, budget, graded)
+        done[submission.id] = graded
+        say(f"graded {submission.id}: {graded.total:g}/{sum(key.points.values()):g}")
+    return [done[s.id] for s in submissions]
+
+
+def _map(todo, key, *, jobs, budget, sandbox, cluster):
+    if cluster is None:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for submission in submissions:
-                began = time.monotonic()
-                futures = {column: pool.submit(checkers.check, submission, column, budget) for column, _, _ in COLUMNS}
-                verdicts = {column: future.result() for column, future in futures.items()}
-                passed = sum(v.passed for v in verdicts.values())
-                say(f"graded {submission.path.name}: {passed}/{len(COLUMNS)} ({time.monotonic() - began:.1f} s)")
-                graded.append((submission, verdicts))
-    finally:
-        checkers.close()
-    return graded
+            yield from pool.map(lambda s: grade_one(s, key, budget=budget, sandbox=sandbox), todo)
+        return
+    from distributed import Client
 
-
-def write_csv(graded, path: Path) -> None:
-    """The gradebook: a row per submission, 1 or 0 per check, and the total."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["submission", *(c for c, _, _ in COLUMNS), "total"])
-        for submission, verdicts in graded:
-            marks = [int(verdicts[c].passed) for c, _, _ in COLUMNS]
-            out.writerow([submission.path.name, *marks, sum(marks)])
-
-
-FEEDBACK_CSS = """body { font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; color: #222; line-height: 1.4; }
-table { border-collapse: collapse; width: 100%; } td, th { text-align: left; vertical-align: top; padding: 0.4em 0.6em; border-bottom: 1px solid #eee; }
-.passed { background: #d8f0e3; color: #0b5d33; } .not-yet { background: #fde9c8; color: #7a4a00; }
-.badge { border-radius: 0.8em; padding: 0.1em 0.6em; white-space: nowrap; font-weight: 600; }
-td.message { overflow-wrap: anywhere; }"""
-
-
-def feedback_page(submission: Submission, verdicts: dict[str, tutorial.Verdict]) -> str:
-    """One page for one student: each check's verdict and hint."""
-    e = html.escape
-    rows = "".join(
-        f'<tr><td>{e(column)}</td><td><span class="badge {"passed" if v.passed else "not-yet"}">{"PASSED" if v.passed else "NOT YET"}</span></td>'
-        f'<td class="message">{e(v.message)}</td></tr>'
-        for column, v in verdicts.items()
-    )
-    notes = "".join(f"<li>{e(n)}</li>" for n in submission.unreadable)
-    total = sum(v.passed for v in verdicts.values())
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(submission.path.name)}: tutorial feedback</title>'
-            f"<style>{FEEDBACK_CSS}</style></head><body><h1>Working with Neural Networks: {e(submission.path.name)}</h1>"
-            f"<p>{total} of {len(verdicts)} checks passed.</p>" + (f"<p>Cells that could not be read:</p><ul>{notes}</ul>" if notes else "")
-            + f"<table><tr><th>check</th><th>verdict</th><th>what it says</th></tr>{rows}</table></body></html>")
-
-
-def summary(graded) -> str:
-    """The class at a glance: how many submissions passed each check."""
-    width = max(len(c) for c, _, _ in COLUMNS)
-    lines = [f"{'check':<{width}}  passed"]
-    lines += [f"{c:<{width}}  {sum(v[c].passed for _, v in graded)}/{len(graded)}" for c, _, _ in COLUMNS]
-    return "\n".join(lines)
+    with Client(cluster) as client:  # an address ("tcp://host:8786"), or a cluster object (a LocalCluster in the tests)
+        futures = [client.submit(grade_one, s, key, budget=budget, sandbox=sandbox, pure=False) for s in todo]
+        for future in futures:
+            yield future.result()

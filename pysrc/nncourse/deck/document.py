@@ -71,10 +71,13 @@ def _code_cell(lines: list[str], cells: list[Cell], slide: str) -> Cell:
     import yaml
 
     lines, options = list(lines), {}
+    number = sum(c.kind == "code" for c in cells) + 1
     while lines and OPTION.match(lines[0]):
         key, value = OPTION.match(lines.pop(0)).groups()
-        options[key] = yaml.safe_load(value)
-    number = sum(c.kind == "code" for c in cells) + 1
+        try:
+            options[key] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"chunk {number} on slide {slide!r}: option {key}: not a YAML value: {value!r} ({getattr(exc, 'problem', None) or exc})") from None
     return Cell("code", "\n".join(lines).strip("\n"), options, slide=slide, number=number)
 
 
@@ -125,7 +128,82 @@ def _front_matter(text: str) -> tuple[dict, str]:
         raise ValueError(f"the front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(front, dict):
         raise ValueError(f"the front matter must be YAML keys and values, got a {type(front).__name__}")
+    check_settings(front, "the front matter")
     return front, text[end + 5 :]
+
+
+def check_settings(settings: dict, where: str) -> None:
+    """``execute`` and ``format`` in front matter or ``_quarto.yml`` shaped as Quarto reads
+    them (keys and values; a format by name or with its options), or a ValueError saying
+    what came, with ``where`` naming the place."""
+    execute = settings.get("execute")
+    if execute is not None and not isinstance(execute, dict):
+        raise ValueError(f"{where}: execute: expected options such as echo: false, got {execute!r}")
+    for key, value in (execute or {}).items():
+        if key in CHUNK_OPTIONS and not CHUNK_OPTIONS[key][0](value):
+            raise ValueError(f"{where}: execute: {key}: expected {CHUNK_OPTIONS[key][1]}, got {value!r}")
+    formats = settings.get("format")
+    if formats is None or isinstance(formats, str):
+        return
+    if not isinstance(formats, dict):
+        raise ValueError(f"{where}: format: expected a format's name or formats with their options (such as revealjs: {{theme: white}}), got {formats!r}")
+    for name, options in formats.items():
+        if options is not None and options != "default" and not isinstance(options, dict):
+            raise ValueError(f"{where}: format: {name}: expected the format's options (keys and values) or default, got {options!r}")
+
+
+STEPS = re.compile(r"[\d,|-]+")  # code-line-numbers' highlight steps, such as "1-18|20-34"
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+# The chunk options the built-in path honours: what each value must be, in code and in words.
+CHUNK_OPTIONS = {
+    "echo": (_is_bool, "true or false"),
+    "eval": (_is_bool, "true or false"),
+    "include": (_is_bool, "true or false"),
+    "warning": (_is_bool, "true or false"),
+    "output": (lambda v: isinstance(v, bool) or v == "asis", "true, false or asis"),
+    "fig-cap": (_is_text, "text"),
+    "fig-alt": (_is_text, "text"),
+    "label": (_is_text, "text"),
+    "code-line-numbers": (lambda v: isinstance(v, bool) or (isinstance(v, str) and STEPS.fullmatch(v) is not None), 'true, false or steps such as "1-8|10-20"'),
+}
+# Quarto's other cell options for Jupyter documents (its resources/schema/cell-*.yml): valid
+# under Quarto, not honoured by the built-in path.
+QUARTO_ONLY_OPTIONS = frozenset(
+    "classes tags id error message code-fold code-summary code-overflow lst-label lst-cap fig-width fig-height "
+    "fig-subcap fig-link fig-align fig-env fig-pos fig-scap fig-format fig-dpi fig-asp out-width out-height "
+    "tbl-cap tbl-subcap tbl-colwidths layout layout-ncol layout-nrow layout-align layout-valign column "
+    "fig-column tbl-column cap-location fig-cap-location tbl-cap-location output-location panel "
+    "html-table-processing renderings".split()
+)
+
+
+def check_chunks(cells: list[Cell], *, quarto: bool) -> None:
+    """Every chunk's options known and of the right kind, or a ValueError naming the chunk,
+    its slide and the option (a misspelt name with the nearest known one). Under Quarto,
+    Quarto's own options are accepted; the built-in path refuses what it would ignore."""
+    import difflib
+
+    known = [*CHUNK_OPTIONS, *QUARTO_ONLY_OPTIONS]
+    for cell in cells:
+        for key, value in cell.options.items():
+            where = f"chunk {cell.number} on slide {cell.slide!r}: option {key}"
+            if key in CHUNK_OPTIONS and not CHUNK_OPTIONS[key][0](value):
+                raise ValueError(f"{where}: expected {CHUNK_OPTIONS[key][1]}, got {value!r}")
+            if key in QUARTO_ONLY_OPTIONS and not quarto:
+                raise ValueError(f"{where} is Quarto's, and the built-in path does not honour it: render with Quarto (--quarto) or remove it")
+            if key not in known:
+                near = difflib.get_close_matches(key, known, n=1)
+                hint = f" (did you mean {near[0]}?)" if near else f" (the options known: {', '.join(CHUNK_OPTIONS)})"
+                raise ValueError(f"chunk {cell.number} on slide {cell.slide!r}: unknown option {key}{hint}")
 
 
 def options_for(cell: Cell, defaults: dict) -> dict:
@@ -137,19 +215,39 @@ def options_for(cell: Cell, defaults: dict) -> dict:
 
 
 def project_options(folder: Path) -> dict:
-    """The ``_quarto.yml`` of the project in ``folder``, or nothing when there is none."""
+    """The ``_quarto.yml`` of the project in ``folder``, or nothing when there is none; a
+    :class:`RenderError` naming the file when it cannot be read or is not Quarto's shape."""
     import yaml
 
-    project = folder / "_quarto.yml"
-    return yaml.safe_load(project.read_text()) if project.exists() else {}
+    project = Path(folder) / "_quarto.yml"
+    if not project.exists():
+        return {}
+    try:
+        options = yaml.safe_load(project.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"{project}: cannot read it: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise RenderError(f"{project}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(options, dict):
+        raise RenderError(f"{project}: expected YAML keys and values (project:, format:, execute:), got a {type(options).__name__}")
+    try:
+        check_settings(options, str(project))
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    return options
 
 
 def format_options(front: dict, to: str, folder: Path) -> dict:
     """The options of output format ``to``: the document's front matter over the project's."""
-    project = (project_options(folder).get("format", {}) or {}).get(to, {}) or {}
-    own = front.get("format", {})
-    own = (own.get(to, {}) or {}) if isinstance(own, dict) else {}
-    return {**project, **own}
+
+    def of(settings: dict) -> dict:
+        formats = settings.get("format")
+        options = formats.get(to) if isinstance(formats, dict) else None
+        return options if isinstance(options, dict) else {}  # a format named bare: its defaults
+
+    return {**of(project_options(folder)), **of(front)}
 
 
 def to_notebook(document: Path):

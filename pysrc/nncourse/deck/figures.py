@@ -59,6 +59,37 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+# Slide "Laying the Foundation", in the lecture's own words and dates.
+HISTORY = [  # (year drawn, as the lecture says it, what happened)
+    (1943, "1943", "McCulloch & Pitts:\nneurons as logical units"),
+    (1958, "1958", "Rosenblatt:\nMark I Perceptron"),
+    (1969, "1969", "Minsky & Papert:\n\"Perceptrons\", its limits"),
+    (2000, "late 1990s and early 2000s", "deep learning"),
+]
+AI_WINTER = (1969, 1998)  # from "Perceptrons" to "the re-surgence of interest in late 1990s"
+
+
+def history() -> Figure:
+    """Slide "Some History", drawn in place of the lecture's Ngram Viewer chart (whose data
+    are not offline): the lecture's own dates (1943, 1958, 1969, the AI winter, the 2000s) on
+    a time line, the winter shaded."""
+    fig = _figure(12, 3.6)
+    ax = fig.subplots()
+    ax.axvspan(*AI_WINTER, color=BLUE, alpha=0.12)
+    ax.text(sum(AI_WINTER) / 2, 0.55, "the \"AI winter\"", ha="center", va="center", fontsize=20, color=BLUE, style="italic")
+    ax.axhline(0, color="black", lw=2)
+    for k, (year, when, what) in enumerate(HISTORY):
+        up = k % 2 == 0
+        ax.plot([year, year], [0, 0.8 if up else -0.8], color=GREY, lw=1.5)
+        ax.plot([year], [0], "o", color=VERMILION, ms=12, zorder=3)
+        text = f"{when}\n{what}" if up else f"{what}\n{when}"
+        ax.text(year, 1.05 if up else -1.05, text, ha="center", va="bottom" if up else "top", fontsize=18, linespacing=1.2)
+    ax.set_xlim(1935, 2025)
+    ax.set_ylim(-2.3, 2.3)
+    ax.axis("off")
+    return fig
+
+
 def activation_functions() -> Figure:
     """Slide "Activation Functions": step, sigmoid, tanh and ReLU side by side."""
     fig = _figure(12, 3.4)
@@ -155,7 +186,7 @@ def boolean_plane(kind: str, params=None) -> Figure:
     for label, colour, marker in ((0, BLUE, "o"), (1, ORANGE, "s")):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=260, color=colour, marker=marker, edgecolor="black", zorder=3, label=f"Y = {label}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=10, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=15, frameon=False)
     ax.set_xlim(-0.5, 1.5)
     ax.set_ylim(-0.5, 1.5)
     ax.set_xticks([0, 1])

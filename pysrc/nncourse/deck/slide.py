@@ -9,18 +9,20 @@ library's must not drift). R code is shown from the very chunks R ran.
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 
 from .. import paths
 from ..algorithms import data, linear
 from ..r import bridge as rbridge
+from .execute import R_ENGINE
 
 ASSETS = paths.ASSETS
 EXPLORERS = {  # each explorer's starting settings (the regression's data are added when drawn)
     "1d": {"lr": 0.05, "x0": 0.2},
     "2d": {"lr": 0.15, "start": [-2.8, 1.5]},
-    "regression": {"lr": 0.05, "batch": 20},
+    "regression": {"lr": 0.01, "batch": 20},  # the lecture's rate and batch size
 }
 _sent: set[str] = set()  # assets already in this document
 
@@ -48,7 +50,13 @@ _ran: dict[tuple[str, str], list[rbridge.Chunk]] = {}
 PARTS = ("both", "code", "output")
 
 
-def r(script: str, label: str, part: str = "both") -> None:
+def _session() -> rbridge.RSession:
+    """The R the deck's R runs on: ``NNCOURSE_R_ENGINE`` (set by ``nncourse render --r-engine``),
+    the system R through rpy2 by default, as the course asks."""
+    return rbridge.session(os.environ.get(R_ENGINE, "rpy2"))
+
+
+def r_section(script: str, label: str, part: str = "both") -> None:
     """Show section ``label`` of ``rsrc/<script>`` on a slide, as Markdown (use in a cell
     with ``output: asis``): the R code R ran (highlighted as R, numbered lines) and what
     R printed, as the lecture shows them. The section runs once, on its first call;
@@ -57,7 +65,7 @@ def r(script: str, label: str, part: str = "both") -> None:
         raise ValueError(f"part: expected one of {PARTS}, got {part!r}")
     if (script, label) not in _ran:
         if script not in _scripts:
-            _scripts[script] = rbridge.session().script(script)
+            _scripts[script] = _session().script(script)
         _ran[script, label] = _scripts[script].run(label)
     code = _assets("live_r.css", "dom.js", "live_r.js") if part != "output" else ""
     if code:  # the live-R code and style, with the first listing
@@ -78,19 +86,22 @@ def r_markdown(chunks: list[rbridge.Chunk], part: str = "both", live: tuple[str,
             listing = f'::: {{.live-r data-script="{live[0]}" data-label="{live[1]}"}}\n{listing}\n:::'
         blocks.append(listing)
     if part in ("both", "output"):
-        blocks += [f"```\n{chunk.output.strip(chr(10))}\n```" for chunk in chunks if chunk.output.strip()]
-        blocks += [f"```\nWarning: {w}\n```" for chunk in chunks for w in chunk.warnings]
+        printed = [f"```\n{chunk.output.strip(chr(10))}\n```" for chunk in chunks if chunk.output.strip()]
+        printed += [f"```\nWarning: {w}\n```" for chunk in chunks for w in chunk.warnings]
+        if printed and live is not None:  # where live R puts its panel: below this
+            printed = [f'::: {{.r-output data-label="{live[1]}"}}', *printed, ":::"]
+        blocks += printed
     return "\n\n".join(blocks) + "\n"
 
 
-def explorer(kind: str):
+def explorer(kind: str) -> None:
     """A gradient-descent explorer in place of the lecture's web app (slides "Gradient Descent
-    for 1 Variable", "... for 2 Variables", "... for Linear Regression"), as raw HTML: sliders
+    for 1 Variable", "... for 2 Variables", "... for Linear Regression"), printed as a raw HTML
+    block (use in a cell with ``output: asis``; as Markdown, not a ``text/html`` result with
+    scripts, which would make Quarto fetch require.js and jQuery for Jupyter widgets): sliders
     for the learning rate (and start, batch size), Step/Play/Reset, the path and its values.
     The regression explorer carries the lecture's own data. The first explorer of a document
     brings the code and style of all of them (assets/descent.js, explorers.js, explorers.css)."""
-    from IPython.display import HTML
-
     if kind not in EXPLORERS:
         raise ValueError(f"kind: expected one of {tuple(EXPLORERS)}, got {kind!r}")
     config = dict(EXPLORERS[kind])
@@ -99,7 +110,7 @@ def explorer(kind: str):
         betas = linear.ols(X, y)
         config.update(X=X.tolist(), y=y.tolist(), ols=betas.tolist(), hessian=(X.T @ X / len(y)).tolist(), minimum=linear.mse(X, y, betas))
     markup = f"<div class=\"nncourse-explorer\" data-kind=\"{kind}\" data-config='{json.dumps(config)}'></div>"
-    return HTML(markup + "\n" + _assets("explorers.css", "dom.js", "descent.js", "explorers.js"))
+    print(f"```{{=html}}\n{markup}\n{_assets('explorers.css', 'dom.js', 'descent.js', 'explorers.js')}\n```\n")
 
 
 def seed(name: str) -> None:
@@ -112,3 +123,54 @@ def same_as(value, expected, what: str) -> None:
     value, expected = np.asarray(value), np.asarray(expected)
     if value.shape != expected.shape or not np.array_equal(value, expected):
         raise AssertionError(f"{what}: the slide's listing gives {value!r}, nncourse gives {expected!r}")
+
+
+# ---------------------------------------------------------------- where this run differs from the lecture
+
+STUDY_SEEDS = range(200)  # the seeded runs the slides place the lecture's unseeded draws among
+_study: dict[str, np.ndarray] = {}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _explained(entry_ids, text: str) -> None:
+    """One line a student reads under an output that differs from the lecture's (use in a
+    cell with ``output: asis``), marked with the ledger entries it explains (for
+    ``render --check``, which reads every output against the ledger)."""
+    print(f'::: {{.lecture-differs data-ledger="{" ".join(entry_ids)}"}}\n{text}\n:::\n')
+
+
+def lecture_draw(entry_id: str, seed: str, *also: str) -> None:
+    """Slides "Regression with SGD", "Back to Boolean AND", "MLP for XOR": the lecture's
+    printed value of ``entry_id`` beside this run's, and why they differ: the lecture drew
+    its minibatches from an unseeded state, this deck seeds NumPy (``seed``, a name of
+    :data:`LECTURE_SEEDS`). Where the lecture's draw falls among :data:`STUDY_SEEDS`'s
+    seeded runs is computed now (:func:`nncourse.repro.computed.seeded_runs`), not typed in.
+    ``also`` names entries printed on the same slide from the same draw."""
+    from ..repro import computed, ledger
+
+    if not _study:
+        _study.update(computed.seeded_runs(STUDY_SEEDS))
+    entry = ledger.load()[entry_id]
+    runs = _study[entry_id]
+    where = [_ordinal(round(band.percentile)) for band in ledger.check_band(entry, runs)]
+    printed = " ".join(entry.printed.split())
+    among = f"at the {', '.join(where[:-1]) + ' and ' if len(where) > 1 else ''}{where[-1]} percentiles of {len(runs)} seeded runs"
+    if seed == "perceptron":  # LECTURE_SEEDS: its seed was searched for the lecture's very repr
+        why = f"{among}; this run prints the same only because its hidden seed {LECTURE_SEEDS[seed]} was searched for it (the first from 0 that does)"
+    else:
+        why = f"{among}; this run is seeded with {LECTURE_SEEDS[seed]}"
+    same_draw = " (the outputs above come from the same draw)" if also else ""
+    _explained((entry_id, *also), f"Lecture, from an unseeded draw: `{printed}`{same_draw}, {why}.")
+
+
+def r_version_differs(entry_id: str) -> None:
+    """Slide "Learning XOR Function with GLM": where this render's R (rpy2) is older than
+    4.3 its ``summary.glm`` prints a "Deviance Residuals" block the lecture's R does not; say
+    so under the output (nothing where R prints the lecture's text)."""
+    version = _session().version
+    if tuple(version[:2]) < (4, 3):
+        _explained((entry_id,), f"R {version[0]}.{version[1]} (this render) prints the Deviance Residuals block; R ≥ 4.3, the lecture's, drops it: the rest is the lecture's text.")

@@ -7,10 +7,17 @@ download) opens the deck at 1280x720 with the network blocked, visits every slid
 - out of frame: text, code, an image or a formula outside the slide, or within
   16 px of its bottom edge (where the slide number sits and projectors crop);
 - under the controls: anything beneath reveal.js's navigation arrows or slide number;
-- too small: code or printed output under 14 px on screen, other text under 18 px;
+- too small: code or printed output under 16 px on screen, other text under 18 px;
 - cut off: a code block whose text needs a scrollbar;
 - maths: raw TeX visible, a formula MathJax did not typeset or could not parse;
-- an image that did not load; and, for the deck as a whole, any request to the network.
+- an image that did not load; and, for the deck as a whole, any request to the network;
+- keys trapped: after a click on each control of an explorer or live-R block, ArrowRight,
+  ArrowLeft, PageDown, PageUp and Space must move the deck (a presenter's clicker sends
+  them), and Space must not press a Run button;
+- not the lecture's: every printed output is read against the ledger
+  (``course/week10/lecture-outputs.toml``); an output of a ledger entry that differs from
+  what the lecture printed must be explained on its slide (a ``.lecture-differs`` line
+  naming the entry, as :mod:`nncourse.deck.slide` writes them).
 
 Nothing like it exists in Quarto: a lecturer who edits the deck learns which slides
 overflow before the lecture, and the tests hold every slide to it.
@@ -28,7 +35,7 @@ from ..paths import ASSETS
 MEASURE = ASSETS / "measure_slide.js"
 VIEWPORT = {"width": 1280, "height": 720}
 # The limits the issue "The deck, presentation-grade" sets, in CSS pixels on a 1280x720 screen.
-LIMITS = {"code_px": 14, "text_px": 18, "bottom_px": 16}
+LIMITS = {"code_px": 16, "text_px": 18, "bottom_px": 16}
 
 
 class CheckUnavailable(RuntimeError):
@@ -105,9 +112,13 @@ def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | No
             page.evaluate("window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.add_script_tag(content=MEASURE.read_text())
             count = page.evaluate("Reveal.getTotalSlides()")
-            slides = []
+            slides, printed = [], []
             for index in range(count):
-                slides.append(_check_slide(page, index, limits, screenshots))
+                slide = _check_slide(page, index, limits, screenshots)
+                slide.problems += _check_keys(page, index)
+                slides.append(slide)
+                printed.append(page.evaluate(PRINTED, index))
+            _check_outputs(slides, printed)
         finally:
             browser.close()
     return DeckCheck(slides, sorted(set(network)))
@@ -133,6 +144,98 @@ def _check_slide(page, index: int, limits: dict, screenshots: Path | None) -> Sl
         if step >= steps:
             return slide
         step += 1
+
+
+# A slide's printed outputs (blocks that are not listings, nor a live panel) and the ledger
+# entries its lines say differ from the lecture.
+PRINTED = """(index) => {
+    const slide = Reveal.getSlides()[index];
+    const outputs = [...slide.querySelectorAll("pre:not(.sourceCode)")].filter((pre) => !pre.closest(".live-r-output"));
+    return { outputs: outputs.map((pre) => pre.textContent),
+             explained: [...slide.querySelectorAll(".lecture-differs[data-ledger]")].flatMap((line) => line.dataset.ledger.split(" ")) };
+}"""
+
+
+def _check_outputs(slides: list[SlideCheck], printed: list[dict]) -> None:
+    """Each ledger entry on the slides of its title: printed as the lecture printed it (at
+    its precision, after the rules that undo the lecture's text extraction), or explained."""
+    from ..repro import ledger
+
+    by_title: dict[str, list[int]] = {}
+    for k, slide in enumerate(slides):
+        by_title.setdefault(slide.title, []).append(k)
+    for entry in ledger.load():
+        places = by_title.get(entry.slide)
+        if not places:
+            continue
+        outputs = [text for k in places for text in printed[k]["outputs"]]
+        explained = any(entry.id in printed[k]["explained"] for k in places)
+        if explained or any(_same(entry, text) for text in outputs):
+            continue
+        where = slides[places[-1]]
+        lecture = " ".join(entry.printed.split())[:60]
+        where.problems.append(f"not the lecture's output, unexplained: {entry.expression} (ledger {entry.id}) should print {lecture!r}")
+
+
+def _same(entry, text: str) -> bool:
+    from ..repro import ledger
+
+    rules = ledger.rules_for(entry.language)  # no rule for R's version: that must be said on the slide
+    try:
+        return ledger.check_printed(entry, text, rules=rules).ok
+    except ValueError:  # text that is no printed number at all
+        return False
+
+
+# What each control of an explorer or live-R block is, for the check's messages.
+CONTROLS = ".nncourse-explorer button, .nncourse-explorer input[type=range], .live-r-bar button"
+# Each deck key a clicker sends, and the key that undoes it.
+DECK_KEYS = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight", "PageDown": "PageUp", "PageUp": "PageDown", "Space": "ArrowLeft"}
+
+
+def _check_keys(page, index: int) -> list[str]:
+    """Click each control of the slide's explorers and live-R blocks (an R editor opened by
+    Edit is closed by Done), then press each deck key: the deck must move (and comes back by
+    the opposite key), and no Run may happen."""
+    problems: list[str] = []
+    controls = page.evaluate(f"""(index) => {{
+        const slide = Reveal.getSlides()[index];
+        return [...slide.querySelectorAll({CONTROLS!r})].map((c, k) => {{ c.dataset.nncourseControl = `${{index}}-${{k}}`;
+            const shown = c.closest('.fragment:not(.fade-out)');  // the step that shows it
+            return [(c.closest('.nncourse-explorer') ? 'explorer ' : 'live R ') + (c.getAttribute('aria-label') || c.textContent.trim()),
+                    shown ? Number(shown.dataset.fragmentIndex) : -1]; }});
+    }}""", index)
+    runs = "[...document.querySelectorAll('.live-r')].reduce((n, l) => n + Number(l.dataset.runs || 0), 0)"
+    for number, (name, step) in enumerate(controls):
+        for key, back in DECK_KEYS.items():
+            _show(page, index, step)
+            control = f"[data-nncourse-control='{index}-{number}']"
+            try:
+                page.click(control, timeout=5_000)
+                if name.endswith(" Edit"):
+                    page.click(control, timeout=5_000)  # Done
+            except Exception as exc:  # noqa: BLE001 -- Playwright's timeout: said, and the check goes on
+                problems.append(f"{name} cannot be clicked: {str(exc).splitlines()[0]}")
+                break
+            before = page.evaluate(f"[JSON.stringify(Reveal.getIndices()), {runs}]")
+            page.keyboard.press(key)
+            after = page.evaluate(f"[JSON.stringify(Reveal.getIndices()), {runs}]")
+            if after[0] == before[0]:
+                problems.append(f"keys trapped: after a click on {name}, {key} does not move the deck")
+            if after[1] != before[1]:
+                problems.append(f"{key} ran R after a click on {name}")
+            page.keyboard.press(back)
+    page.evaluate("document.querySelectorAll('.nncourse-explorer button.reset').forEach((reset) => reset.click())")
+    _show(page, index)
+    return problems
+
+
+def _show(page, index: int, step: int = -1) -> None:
+    """Slide ``index`` at fragment ``step`` (-1: its first), with no live-R panel open."""
+    page.evaluate("""([index, step]) => {
+        document.querySelectorAll('.live-r-output').forEach((panel) => panel.remove());
+        document.querySelectorAll('.live-r-open').forEach((slide) => slide.classList.remove('live-r-open'));
+        const i = Reveal.getIndices(Reveal.getSlides()[index]); Reveal.slide(i.h, i.v, step); }""", [index, step])
 
 
 LOCAL = ("file:", "data:", "blob:", "about:")  # what an offline deck may load

@@ -36,6 +36,7 @@ class EmbeddedR:
         ro.r["sys.source"](str(RSRC / "evaluate.R"), envir=self.base)
         self.envs = {0: self.new()}
         ro.r["sys.source"](str(RSRC / "algorithms.R"), envir=self.envs[0])
+        self.base["nncourse_keep_start"]()  # what every new environment starts from
         major, minor = (str(x) for x in ro.r("c(R.version$major, R.version$minor)"))
         self.version = (int(major), int(minor.split(".")[0]))
 
@@ -106,9 +107,12 @@ class EmbeddedR:
     # ---------------------------------------------------------------- conversion
 
     def to_r(self, value):
-        """DataFrame -> data.frame, 2-D array -> matrix, 1-D array -> vector, dict -> named list."""
+        """DataFrame -> data.frame, 2-D array -> matrix, 1-D array -> vector, dict -> named
+        list, list -> list (the parent made lists of atoms arrays: nncourse.r.values.for_r)."""
         if isinstance(value, dict):
             return self.ro.vectors.ListVector({str(k): self.to_r(v) for k, v in value.items()})
+        if isinstance(value, list):
+            return self.ro.r["list"](*[self.to_r(v) for v in value])
         with self.localconverter(self.converter):
             converted = self.ro.conversion.get_conversion().py2rpy(value)
         if getattr(value, "ndim", None) == 1:
@@ -116,21 +120,19 @@ class EmbeddedR:
         return converted
 
     def from_r(self, value):
-        """data.frame -> DataFrame, vector/matrix -> ndarray, list -> dict, NULL -> None."""
+        """data.frame -> DataFrame, vector/matrix -> ndarray, named list -> dict, unnamed
+        list -> list, NULL -> None (as nncourse.r.values reads the webR engine's JSON)."""
         from rpy2.rinterface_lib.sexp import NULLType
-        from rpy2.rlike.container import OrdDict
 
+        if isinstance(value, NULLType):
+            return None
+        r = self.ro.r
+        if r["is.list"](value)[0] and not r["is.data.frame"](value)[0]:
+            items = [self.from_r(r["[["](value, i + 1)) for i in range(r["length"](value)[0])]
+            names = r["names"](value)
+            return items if isinstance(names, NULLType) else {str(k): v for k, v in zip(names, items)}
         with self.localconverter(self.converter):
-            value = self.ro.conversion.get_conversion().rpy2py(value)
-
-        def finish(v):
-            if isinstance(v, OrdDict):
-                return {str(k): finish(x) for k, x in v.items()}
-            if isinstance(v, NULLType):
-                return None
-            return v
-
-        return finish(value)
+            return self.ro.conversion.get_conversion().rpy2py(value)
 
 
 def serve(answers, requests) -> None:

@@ -16,6 +16,59 @@ import numpy as np
 import pandas as pd
 
 
+R_INTEGER = 2**31 - 1  # R's integers are 32-bit, and -2**31 is its NA_integer_
+EXACT_INTEGER = 2**53  # every integer up to this is a double exactly
+
+
+def check_text(name: str, text: str) -> str:
+    """``text``, or ValueError naming ``name`` where it is not Unicode R can read (a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{name}: expected text R can read (valid Unicode), got a lone surrogate {text[exc.start]!r} at position {exc.start}") from None
+    return text
+
+
+def _atom(value) -> bool:
+    return isinstance(value, (numbers.Number, str, bool, np.generic)) or value is None
+
+
+def for_r(value, name: str = "value"):
+    """``value`` as both engines hand it to R alike, or an error naming ``name``.
+
+    A list or tuple of numbers, strings or booleans is one vector (as ``c()`` makes), any
+    other list an R list; integers beyond R's 32-bit ones become doubles where a double
+    holds them exactly (beyond 2**53: TypeError); complex values and text that is not
+    Unicode are refused."""
+    if isinstance(value, dict):
+        return {check_text(f"{name} key", str(key)): for_r(item, f"{name}[{key!r}]") for key, item in value.items()}
+    if isinstance(value, pd.DataFrame):
+        frame = value.copy()
+        for i, column in enumerate(value.columns):
+            check_text(f"{name} column", str(column))
+            frame.isetitem(i, for_r(value.iloc[:, i].to_numpy(), f"{name}[{column!r}]"))
+        return frame
+    if isinstance(value, (list, tuple)) and not all(_atom(v) for v in value):
+        return [for_r(item, f"{name}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, str):
+        return check_text(name, value)
+    array = np.asarray(value)
+    if array.dtype.kind == "c":
+        raise TypeError(f"{name}: expected real numbers for R, got complex values")
+    if array.dtype.kind in "UO":
+        for i, item in enumerate(array.ravel()):
+            if isinstance(item, str):
+                check_text(f"{name}[{i}]", item)
+    if array.dtype.kind in "iu" and array.size and (int(array.min()) < -R_INTEGER or int(array.max()) > R_INTEGER):
+        extreme = max((int(array.min()), int(array.max())), key=abs)
+        if abs(extreme) > EXACT_INTEGER:
+            raise TypeError(f"{name}: expected integers R can hold exactly (within 2**53 of zero), got {extreme}")
+        array = array.astype(float)  # as R itself reads 2147483648: a double
+    elif not isinstance(value, (list, tuple)):
+        return value
+    return float(array) if array.ndim == 0 else array
+
+
 def to_r_source(value, name: str = "value") -> str:
     """R source text that evaluates to ``value`` (raises TypeError naming ``name``)."""
     if value is None:
@@ -51,7 +104,7 @@ def _atoms(values: np.ndarray, name: str) -> list[str]:
     if kind == "b":
         return ["TRUE" if v else "FALSE" for v in values]
     if kind in "iu":
-        return [f"{int(v)}L" if abs(int(v)) < 2**31 else _double(float(v)) for v in values]
+        return [f"{int(v)}L" for v in values]  # within R's integers: for_r made the others doubles
     if kind == "f":
         return [_double(float(v)) for v in values]
     if kind in "UO" and all(isinstance(v, str) or _missing(v) for v in values):

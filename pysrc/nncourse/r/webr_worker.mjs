@@ -39,6 +39,7 @@ async function start() {
     sys.source("/tmp/exchange.R", envir = nncourse_base)
     nncourse_envs <- list(new.env(parent = nncourse_base))
     sys.source("/tmp/algorithms.R", envir = nncourse_envs[[1]])
+    nncourse_base$nncourse_keep_start()
   `);
 }
 

@@ -19,7 +19,10 @@
 
   const { html } = globalThis.NncourseDom;
 
-  const fmt = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+  const fmt = (v, digits = 4) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(digits));
+  // A readout never shows NaN or Infinity: past the limit the value is said to have run away.
+  const RAN_AWAY = "ran away (beyond 10⁶)";
+  const value = (name, v, digits) => `<b data-value="${name}">${D.diverged([v], LIMIT) ? RAN_AWAY : fmt(v, digits)}</b>`;
 
   /** A plot area: linear scales from data to pixels, axes with ticks, a clip for the data. */
   function plot(svg, box, xDomain, yDomain, labels, id) {
@@ -66,12 +69,12 @@
     const button = (text, cls) => html("button", { type: "button", class: cls }, text, buttons);
     const readout = html("div", { class: "readout" }, undefined, panel);
     const message = html("div", { class: "message", role: "status" }, undefined, panel);
-    panel.addEventListener("keydown", (event) => event.stopPropagation());
     return { inputs, step: button("Step", "step"), play: button("Play", "play"), reset: button("Reset", "reset"), readout, message };
   }
 
-  /** Step, Play/Pause and Reset over a path of `total` iterates, redrawn by `show(k)`. */
-  function stepper(ui, show) {
+  /** Step, Play/Pause and Reset, redrawn by `show(k)` (false once the walk is over); Play
+      moves `stride` steps per tick. */
+  function stepper(ui, show, stride = 1) {
     let k = 0;
     let timer = null;
     const stop = () => {
@@ -88,7 +91,7 @@
       if (timer) return stop();
       ui.play.textContent = "Pause";
       timer = setInterval(() => {
-        if (!show((k = k + 1))) stop();
+        if (!show((k = k + stride))) stop();
       }, 120);
     });
     return { restart: () => show((k = 0)), at: () => k, stop };
@@ -124,7 +127,7 @@
       trail.setAttribute("points", path.filter((v) => Math.abs(v) < 10).map((v) => `${p.sx(v)},${p.sy(D.f1(v))}`).join(" "));
       dot.setAttribute("cx", p.sx(Math.max(-3, Math.min(3, x))));
       dot.setAttribute("cy", p.sy(Math.min(20, D.f1(Math.max(-3, Math.min(3, x))))));
-      ui.readout.innerHTML = `step <b>${k}</b><br>x = <b data-value="x">${fmt(x)}</b><br>f(x) = <b data-value="f">${fmt(D.f1(x))}</b><br>f′(x) = <b data-value="df">${fmt(D.df1(x))}</b>`;
+      ui.readout.innerHTML = gone ? `step <b>${k}</b><br>x ${value("x", x)}` : `step <b>${k}</b><br>x = ${value("x", x)}<br>f(x) = ${value("f", D.f1(x))}<br>f′(x) = ${value("df", D.df1(x))}`;
       ui.message.textContent = gone ? `Diverged at step ${k}: the learning rate ${ui.inputs.lr.read()} is too large here.` : "";
       return !gone && k < 400;
     });
@@ -152,6 +155,7 @@
     const dot = el("circle", { r: 9, class: "now" }, p.layer);
     let start = config.start.slice();
     const ui = controls(root, [rateSlider("lr", "learning rate", 0.005, 0.3, config.lr)], () => walk.restart());
+    const lrNow = () => ui.inputs.lr.read();
     const walk = stepper(ui, (k) => {
       const path = D.path2d(start, ui.inputs.lr.read(), k);
       const [x, y] = path[k];
@@ -159,8 +163,10 @@
       trail.setAttribute("points", path.filter(([a, b]) => Math.abs(a) < 20 && Math.abs(b) < 20).map(([a, b]) => `${p.sx(a)},${p.sy(b)}`).join(" "));
       dot.setAttribute("cx", p.sx(Math.max(-5, Math.min(5, x))));
       dot.setAttribute("cy", p.sy(Math.max(-5, Math.min(5, y))));
-      ui.readout.innerHTML = `step <b>${k}</b><br>(x, y) = (<b data-value="x">${fmt(x)}</b>, <b data-value="y">${fmt(y)}</b>)<br>f = <b data-value="f">${fmt(D.f2(x, y))}</b>`;
-      ui.message.textContent = gone ? `Diverged at step ${k}: across the valley a rate above 0.2 overshoots more each step.` : "";
+      ui.readout.innerHTML = gone ? `step <b>${k}</b><br>(x, y) ${value("x", Math.hypot(x, y))}` : `step <b>${k}</b><br>(x, y) = (${value("x", x)}, ${value("y", y)})<br>f = ${value("f", D.f2(x, y))}`;
+      ui.message.textContent = gone ? `Diverged at step ${k}: each step multiplies y by 1 − 10 × ${lrNow()} = ${fmt(1 - 10 * lrNow(), 2)}, more than 1 in size.`
+        : Math.abs(lrNow() - 0.2) < 1e-12 ? "At rate 0.2 each step multiplies y by 1 − 10 × 0.2 = −1: y flips sign for ever, never nearer 0."
+        : "";
       return !gone && k < 400;
     });
     svg.addEventListener("click", (event) => {
@@ -190,9 +196,9 @@
     el("text", { x: p.sx(ols[0]), y: p.sy(ols[1]) + 8, class: "star", "text-anchor": "middle" }, p.layer).textContent = "★";
     const gdTrail = polyline(p.layer, [], "path gd");
     const sgdTrail = polyline(p.layer, [], "path sgd");
-    const STEPS = 300;
+    const STEPS = 1000; // the lecture's epochs
     const low = Math.floor(Math.log10(minimum) * 10) / 10;
-    const q = plot(svg, [600, 15, 380, 360], [0, STEPS], [low, low + 1.2], ["step", "log₁₀ MSE"], root.id + "-clip2");
+    const q = plot(svg, [600, 15, 355, 360], [0, STEPS], [low, low + 1.2], ["step", "log₁₀ MSE"], root.id + "-clip2");
     const gdLoss = polyline(q.layer, [], "path gd");
     const sgdLoss = polyline(q.layer, [], "path sgd");
     const ui = controls(root, [
@@ -209,7 +215,9 @@
       while (batches.length < k) batches.push(D.drawBatch(y.length, size, Math.random));
       const gd = D.gradientDescent(X, y, lr, k, [0, 0]);
       const sg = D.sgd(X, y, lr, k, size, [0, 0], batches);
-      const gone = D.diverged(gd[k].concat(sg[k]), LIMIT);
+      // diverged: a loss ten times its start (from beta = 0), or past the limit
+      const start = D.mse(X, y, [0, 0]);
+      const gone = [gd[k], sg[k]].some((bb) => D.diverged(bb, LIMIT) || !(D.mse(X, y, bb) < 10 * start));
       const inPlot = (path) => path.filter(([u, v]) => Math.abs(u) < 50 && Math.abs(v) < 50).map(([u, v]) => `${p.sx(u)},${p.sy(v)}`).join(" ");
       gdTrail.setAttribute("points", inPlot(gd));
       sgdTrail.setAttribute("points", inPlot(sg));
@@ -217,10 +225,10 @@
       gdLoss.setAttribute("points", lossLine(gd));
       sgdLoss.setAttribute("points", lossLine(sg));
       const [g1, g2] = gd[k], [s1, s2] = sg[k];
-      ui.readout.innerHTML = `step <b>${k}</b><br>GD β = (<b data-value="gd1">${fmt(g1)}</b>, <b data-value="gd2">${fmt(g2)}</b>)<br>SGD β = (<b data-value="sgd1">${fmt(s1)}</b>, <b data-value="sgd2">${fmt(s2)}</b>)<br>OLS β = (${fmt(ols[0])}, ${fmt(ols[1])})`;
-      ui.message.textContent = gone ? `Diverged at step ${k}: the learning rate ${lr} is too large for these data.` : "";
+      ui.readout.innerHTML = gone ? `step <b>${k}</b><br>β ${RAN_AWAY}` : `step <b>${k}</b><br>GD β = (${value("gd1", g1, 5)}, ${value("gd2", g2, 5)})<br>SGD β = (${value("sgd1", s1, 5)}, ${value("sgd2", s2, 5)})<br>OLS β = (${fmt(ols[0], 5)}, ${fmt(ols[1], 5)})`;
+      ui.message.textContent = gone ? `Diverged at step ${k}: the loss grew tenfold; rates above ${fmt(1 / l1, 2)} (1 / the largest eigenvalue of XᵀX / N) overshoot.` : "";
       return !gone && k < STEPS;
-    });
+    }, 10);
     walk.restart();
   }
 

@@ -3,10 +3,12 @@
 // A listing is <div class="live-r" data-script="lecture_xor.R" data-label="xor-glm">;
 // running it first runs the earlier sections of its script (edited or not) in one R
 // environment per script, as the deck itself runs them. The lecture's printed output stays
-// on the slide; R's live output appears in a panel marked live.
+// on the slide; R's live output appears in a panel marked live, below that output (the slide
+// scrolls while a panel is open). Served, webR starts in the background as the deck opens,
+// so that the first Run in the hall does not wait for it.
 (function () {
   "use strict";
-  const state = { starting: null, envs: {}, done: {} };
+  const state = { starting: null, ready: false, envs: {}, done: {} };
 
   const { html } = globalThis.NncourseDom;
 
@@ -15,30 +17,54 @@
     return editor ? editor.value : listing.querySelector("pre code").textContent;
   };
 
+  /** The block of `slide` (a child of it) that holds `element`. */
+  const blockOf = (element, slide) => {
+    while (element.parentElement !== slide) element = element.parentElement;
+    return element;
+  };
+
   function panelFor(listing) {
     const slide = listing.closest("section");
-    let panel = slide.querySelector(`.live-r-output[data-label="${listing.dataset.label}"]`);
+    const label = listing.dataset.label;
+    let panel = slide.querySelector(`.live-r-output[data-label="${label}"]`);
     if (!panel) {
-      panel = html("div", { class: "live-r-output", "data-label": listing.dataset.label, role: "status" }, undefined, slide);
+      panel = html("div", { class: "live-r-output", "data-label": label, role: "status" });
+      // below the listing's own output (or the listing, where its output is elsewhere)
+      const outputs = slide.querySelectorAll(`.r-output[data-label="${label}"]`);
+      blockOf(outputs.length ? outputs[outputs.length - 1] : listing, slide).after(panel);
+      slide.classList.add("live-r-open");
       const head = html("div", { class: "live-r-head" }, undefined, panel);
       html("span", {}, "live · R 4.6.0 in your browser (webR)", head);
-      html("button", { type: "button", class: "live-r-close", "aria-label": "close" }, "×", head).addEventListener("click", () => panel.remove());
+      html("button", { type: "button", class: "live-r-close", "aria-label": "close" }, "×", head).addEventListener("click", () => {
+        panel.remove();
+        if (!slide.querySelector(".live-r-output")) slide.classList.remove("live-r-open");
+      });
       html("pre", { class: "live-r-text" }, "", panel);
-      panel.addEventListener("keydown", (event) => event.stopPropagation());
     }
+    panel.scrollIntoView({ block: "nearest" });
     return panel.querySelector(".live-r-text");
   }
 
-  async function startR(say) {
+  /** webR, started once (a failed start is tried again at the next Run). */
+  function startR() {
     if (!state.starting) {
-      say("Starting R 4.6 in your browser (webR; about 10 s the first time) ...");
       state.starting = (async () => {
         const { WebR } = await import(new URL("webr/webr.js", location.href).href); // the browser build (webr.mjs is Node's)
         const webR = new WebR({ baseUrl: new URL("webr/", location.href).href, interactive: false });
         await webR.init();
+        // warmed as a Run works (a scratch environment, a captured evaluation) on throwaway
+        // data: the first capture and the first lm, glm, summary and predict cost seconds in
+        // webR, which the first Run in the hall then does not pay
+        const scratch = await new webR.REnvironment({});
+        await capture(webR, `d <- data.frame(Y = c(0, 1, 1, 0), X1 = c(0, 0, 1, 1), X2 = c(0, 1, 0, 1))
+          for (f in list(lm(Y ~ X1 + X2, data = d), glm(Y ~ X1 + X2, data = d, family = binomial(link = "logit")))) {
+            print(summary(f)); print(predict(f, newdata = d, type = "response"))
+          }`, scratch);
+        state.ready = true;
+        document.documentElement.dataset.liveR = "ready"; // for the tests
         return webR;
       })();
-      state.starting.catch(() => (state.starting = null)); // a failed start is tried again at the next Run
+      state.starting.catch(() => (state.starting = null));
     }
     return state.starting;
   }
@@ -54,6 +80,7 @@
   }
 
   async function run(listing) {
+    listing.dataset.runs = Number(listing.dataset.runs || 0) + 1; // counted by render --check
     const out = panelFor(listing);
     const say = (text) => (out.textContent = text);
     if (location.protocol === "file:") {
@@ -61,7 +88,8 @@
       return;
     }
     try { // a failure of webR itself (its start, a lost worker) is said in the panel too
-      const webR = await startR(say);
+      if (!state.ready) say("Starting R 4.6 in your browser (webR; about 10 s after the deck opens) ...");
+      const webR = await startR();
       say("Running ...");
       const script = listing.dataset.script;
       if (!state.envs[script]) state.envs[script] = await new webR.REnvironment({});
@@ -110,10 +138,18 @@
       const go = html("button", { type: "button", class: "live-r-run" }, "Run", bar);
       edit.addEventListener("click", () => toggleEdit(listing, edit));
       go.addEventListener("click", () => run(listing));
-      bar.addEventListener("keydown", (event) => event.stopPropagation());
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // The speaker view's two previews of the deck (reveal.js's ?receiver) and the handout's
+  // print view never run R: three webRs starting at once kept the speaker view blank for seconds.
+  const PREVIEW = /(^|[?&])(receiver|print-pdf)\b/;
+
+  function startInBackground() {
+    start();
+    if (location.protocol !== "file:" && !PREVIEW.test(location.search) && document.querySelector(".live-r")) startR().catch(() => null);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startInBackground);
+  else startInBackground();
 })();

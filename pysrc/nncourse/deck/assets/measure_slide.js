@@ -13,11 +13,12 @@ window.nncourseMeasure = async function (index, step, limits) {
   // highlight (Quarto animates it) to come to rest
   await nextFrame();
   await Promise.all(slide.getAnimations({ subtree: true }).map((animation) => animation.finished.catch(() => null)));
+  // (at rest: no change over 10 frames; a scroll that starts a few frames late is waited for)
   let last = "";
-  for (let k = 0; k < 90; k++) {
+  for (let k = 0, still = 0; k < 180 && still < 10; k++) {
     await nextFrame();
     const now = [...slide.querySelectorAll("pre code")].map((code) => code.scrollTop).join();
-    if (k >= 2 && now === last) break;
+    still = now === last ? still + 1 : 0;
     last = now;
   }
 

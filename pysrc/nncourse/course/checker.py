@@ -1,0 +1,266 @@
+"""Asking a check about one answer: the student's side in a fresh sandbox, the check here.
+
+:func:`verdict_of` is the one step every caller uses (the notebook's checker process, the
+grader, a cluster's worker): given an exercise, the student's recorded answer (cloudpickle
+bytes and the source lines of its functions) and the key (or None), it starts a fresh
+sandboxed student process (:mod:`.student`) that alone opens the answer, runs the check
+in this process against :class:`StudentFunction` handles, and returns the
+:class:`~.verdict.Verdict`. Every answer from the sandbox carries the id of its request
+and is read as plain data (:mod:`.plaindata`): an answer out of turn, forged or
+malformed fails that check, and the whole check has one wall-clock budget.
+
+The notebook asks through :func:`ask`: a checker process of its own (``python -m
+nncourse.course.checker``), spoken to in JSON, so that nothing done in the student's
+kernel (monkeypatching numpy, editing a table) changes a verdict.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import pickle
+import secrets
+import signal
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import exercises, plaindata
+from .language import Problem, StudentProcessError, StudentRaised
+from .sandbox import ChannelError, Limits, Sandboxed
+from .verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One recorded call of a check: the student's arguments, by value, as the call saw them."""
+
+    payload: bytes  # cloudpickle of the argument tuple (opened only in a sandbox)
+    sources: list[list[str]]  # each argument's source lines, to quote the student's line
+    where: str = ""  # the call's place in the submission ("cell 3, line 2"), for the feedback
+
+    def as_json(self) -> dict:
+        return {"payload": base64.b64encode(self.payload).decode(), "sources": self.sources, "where": self.where}
+
+    @classmethod
+    def of(cls, args: tuple, where: str = "") -> "Answer":
+        """The arguments of a check call, by value at this moment (cloudpickle; functions
+        with their globals, also those from a file of the student's), and their source lines."""
+        import linecache
+        import os
+        import sys
+
+        import cloudpickle
+
+        installed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
+        by_value = []
+        for value in args:
+            module = sys.modules.get(getattr(value, "__module__", None) or "")
+            file = getattr(module, "__file__", None)
+            if module is None or not file or module.__name__ == "__main__" or module in by_value:
+                continue
+            if not os.path.realpath(file).startswith(installed) and not module.__name__.startswith("nncourse"):
+                cloudpickle.register_pickle_by_value(module)
+                by_value.append(module)
+        try:
+            payload = cloudpickle.dumps(tuple(args))
+        finally:
+            for module in by_value:
+                cloudpickle.unregister_pickle_by_value(module)
+        sources = [linecache.getlines(a.__code__.co_filename) if hasattr(a, "__code__") else [] for a in args]
+        return cls(payload, sources, where)
+
+    @classmethod
+    def from_json(cls, obj) -> "Answer":
+        """An answer from bytes another process sent (validated: a malformed one raises ValueError)."""
+        if not isinstance(obj, dict) or not isinstance(obj.get("payload"), str) or not isinstance(obj.get("sources", []), list):
+            raise ValueError("expected an answer {payload, sources, where}")
+        sources = [[str(line) for line in lines] if isinstance(lines, list) else [] for lines in obj.get("sources", [])]
+        return cls(base64.b64decode(obj["payload"], validate=True), sources, str(obj.get("where", ""))[:200])
+
+
+class AnswerServer:
+    """The sandbox one student's answers are opened in, each in a fresh process forked from a
+    clean server (:func:`.student.main`): the sandbox's start-up is paid once per student,
+    not once per check. Anything irregular (a timeout, a crash, a forged message) and the
+    whole sandbox is killed; the next answer gets a new one."""
+
+    def __init__(self, sandbox: str, limits: Limits):
+        self.sandbox, self.limits, self.process = sandbox, limits, None
+
+    def channel(self):
+        if self.process is None:
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits)
+        return self.process.channel
+
+    def discard(self) -> int | None:
+        """Kill the sandbox and all in it; its exit status (-signal when killed)."""
+        process, self.process = self.process, None
+        return None if process is None else process.stop()
+
+    close = discard
+
+
+class StudentProcess:
+    """The student's answer, opened in a fresh process of an :class:`AnswerServer`; calls go
+    there, plain data comes back."""
+
+    def __init__(self, answer: Answer, deadline: float, server: AnswerServer):
+        self.deadline, self.started, self.server = deadline, time.monotonic(), server
+        self.open_id, self.open = secrets.token_hex(8), True
+        first = self._exchange({"payload": answer.payload, "sources": answer.sources}, self.open_id)
+        if "broken" in first:
+            raise StudentProcessError(f"your answer could not be opened in a fresh process ({first['broken']}); does it use something only your notebook has?")
+        objects = first.get("objects")
+        if not isinstance(objects, list) or not all(isinstance(o, dict) and ("callable" in o or "value" in o) for o in objects):
+            raise StudentProcessError("the student's process sent something that is not an answer")
+        self.objects = objects
+
+    def call(self, index: int, args: tuple, kwargs: dict):
+        answer = self._exchange({"index": index, "args": args, "kwargs": kwargs})
+        if "raised" in answer:
+            kind, message, line, stub = answer["raised"]
+            raise StudentRaised(str(kind), str(message), str(line), bool(stub))
+        if "ok" not in answer:
+            raise StudentProcessError("the student's process sent something that is not an answer")
+        return answer["ok"]
+
+    def _exchange(self, request: dict, request_id: str | None = None) -> dict:
+        """Send one request and read its answer: the same id, plain data, before the deadline."""
+        request_id = request_id or secrets.token_hex(8)
+        try:
+            channel = self.server.channel()
+            channel.send(pickle.dumps({"id": request_id, **request}))
+            raw = channel.receive(self.deadline)
+        except TimeoutError:
+            self._fail()
+            raise StudentProcessError(f"the check's time budget ran out ({time.monotonic() - self.started:.1f} s used): is there a loop that never ends?") from None
+        except ChannelError:
+            raise self._gone(self._fail()) from None
+        try:
+            answer = plaindata.loads(raw)
+            if isinstance(answer, dict) and answer.get("id") == self.open_id and "ended" in answer:
+                self.open = False
+                raise self._gone(answer["ended"])
+            if not isinstance(answer, dict) or answer.get("id") != request_id:
+                raise plaindata.Malformed("an answer to another request")
+            return {key: plaindata.decode(value) if key == "ok" else value for key, value in answer.items()}
+        except (plaindata.Malformed, ValueError, TypeError) as exc:
+            self._fail()
+            raise StudentProcessError(f"your function's process answered out of turn or with something that is not data ({exc}): return a value, do not write to the checker") from None
+
+    def _fail(self) -> int | None:
+        self.open = False
+        return self.server.discard()
+
+    @staticmethod
+    def _gone(status) -> StudentProcessError:
+        if isinstance(status, int) and status < 0:
+            name = signal.Signals(-status).name if -status in signal.valid_signals() else f"signal {-status}"
+            return StudentProcessError(f"your function crashed its process ({name}); the memory cap is {Limits().memory // 2**30} GiB")
+        return StudentProcessError(f"your function ended its process (sys.exit or os._exit, status {status}): return a value instead")
+
+    def stop(self) -> None:
+        """Close the answer's process; keep the sandbox only if it ended as asked, at once."""
+        if not self.open:
+            self.server.discard()
+            return
+        self.open = False
+        try:
+            channel = self.server.channel()
+            channel.send(pickle.dumps({"id": self.open_id, "close": True}))
+            answer = plaindata.loads(channel.receive(time.monotonic() + 10))
+            if answer != {"id": self.open_id, "ended": 0}:
+                self.server.discard()
+        except (TimeoutError, ChannelError, plaindata.Malformed):
+            self.server.discard()
+
+
+class StudentFunction:
+    """The checker's handle on one of the student's functions."""
+
+    def __init__(self, process: StudentProcess, index: int, name: str):
+        self.process, self.index, self.__name__ = process, index, name
+
+    def __call__(self, *args, **kwargs):
+        return self.process.call(self.index, args, kwargs)
+
+
+def cases_for(entry: exercises.Exercise, key) -> exercises.Cases:
+    """The public cases without a key; the key's hidden ones with it."""
+    if key is None:
+        return exercises.Cases(np.random.default_rng(entry.public_seed), hidden=False)
+    return exercises.Cases(np.random.default_rng(key.seeds[entry.column]), hidden=True, quiz=key.quiz)
+
+
+def verdict_of(entry: exercises.Exercise, answer: Answer, key=None, *, budget: float = 60.0, sandbox: str = "bwrap",
+               server: AnswerServer | None = None) -> Verdict:
+    """Check one recorded answer (see the module docstring) in ``server`` (one of its own if
+    None): the Verdict, never an exception."""
+    began = time.monotonic()
+    cases = cases_for(entry, key)
+    own = server is None
+    server = server or AnswerServer(sandbox, Limits(cpu_seconds=int(budget) + 5))
+    student = None
+    try:
+        student = StudentProcess(answer, began + budget, server)
+        args = [StudentFunction(student, i, f"argument {i + 1}") if "callable" in o else plaindata.decode(o["value"]) for i, o in enumerate(student.objects)]
+        said = entry.check(args, cases)
+        passed = None if said is None else True
+        message = said or "your answer is recorded; the lecturer's key marks it (this notebook has no key)."
+    except Problem as problem:
+        passed, message = False, str(problem)
+    except (StudentProcessError, plaindata.Malformed) as exc:
+        passed, message = False, str(exc)
+    except Exception as exc:  # noqa: BLE001 -- a check must never crash whatever asked, whatever it is given
+        passed, message = False, f"the check could not use what you gave it ({type(exc).__name__}: {exc}); read the exercise's instructions again."
+    finally:
+        if student is not None:
+            student.stop()
+        if own:
+            server.close()
+    return Verdict(entry.label, passed, message, round(time.monotonic() - began, 2), "hidden" if cases.hidden else "public")
+
+
+# ---------------------------------------------------------------- the notebook's checker process
+
+
+def ask(worker, column: str, answer: Answer, budget: float, sandbox: str, key_path: str | None) -> Verdict:
+    """From a kernel: run one check in the checker process ``worker`` (a :class:`~nncourse.workers.Worker`)."""
+    from ..workers import WorkerError
+
+    entry = exercises.by_column(column)
+    request = {"column": column, "answer": answer.as_json(), "budget": budget, "sandbox": sandbox, "key": key_path}
+    try:
+        result = json.loads(worker.request(json.dumps(request).encode(), budget + 60))
+    except WorkerError as exc:
+        return Verdict(entry.label, False, f"the checker stopped ({exc}); run the check again")
+    if "error" in result:
+        return Verdict(entry.label, False, f"the check itself failed ({result['error']}); please tell your lecturer")
+    return Verdict(**result)
+
+
+def _serve_one(raw: bytes) -> dict:
+    from . import key as keys
+
+    request = json.loads(raw)
+    key = None if request["key"] is None else keys.load(request["key"])
+    entry = exercises.by_column(request["column"])
+    return verdict_of(entry, Answer.from_json(request["answer"]), key, budget=float(request["budget"]), sandbox=request["sandbox"]).as_dict()
+
+
+def main() -> None:
+    from ..workers import child_channel, read_frame, write_frame
+
+    requests, answers = child_channel()
+    while (raw := read_frame(requests)) is not None:
+        try:
+            result = _serve_one(raw)
+        except Exception as exc:  # noqa: BLE001 -- a checker failure is said, never hidden
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+        write_frame(answers, json.dumps(result).encode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""The tutorial's R track: its boxes, the R checks students source, and grading a box in R.
+
+The track (``course/week10/r/track.toml``) lists the boxes of the R tutorial page in the
+tutorial's order, each with the gradebook column of its Python twin. The file students
+``source()`` is :func:`checks_source`: the public cases and the lecture's data as R values,
+then ``checks.R``. The grader runs each box of a submission in a sandboxed R process of its
+own (:func:`grade_box`), with the cases drawn from the grading key's seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..algorithms import data
+from .. import paths
+from . import rcases
+
+SUBMISSION_FORMAT = "nncourse-r-tutorial"
+
+
+def track_file(name: str) -> Path:
+    """A file of the R track (``track.toml``, ``checks.R``) in the project's ``course/week10/r/``."""
+    return paths.project().course / "r" / name
+
+
+def track() -> dict:
+    """The R track as ``track.toml`` writes it: title, intro and the boxes in order."""
+    return _toml(track_file("track.toml"))
+
+
+@cache
+def _toml(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def boxes() -> list[dict]:
+    """The boxes of the page, in order (exercises and quiz questions)."""
+    return track()["box"]
+
+
+def to_r(value) -> str:
+    """``value`` (numbers, arrays, dicts, lists, strings, data frames) as R source text that
+    gives it back exactly (doubles written with 17 significant digits)."""
+    if isinstance(value, pd.DataFrame):
+        return "data.frame(" + ", ".join(f"{name} = {to_r(value[name].to_numpy(dtype=float))}" for name in value.columns) + ")"
+    if isinstance(value, dict):
+        return "list(" + ", ".join(f"`{key}` = {to_r(item)}" for key, item in value.items()) + ")"
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return "list(" + ", ".join(to_r(item) for item in value) + ")"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    array = np.asarray(value, dtype=float)
+    numbers = ", ".join(_double(x) for x in array.ravel(order="F"))
+    if array.ndim == 0:
+        return numbers
+    if array.ndim == 1:
+        return f"c({numbers})"
+    if array.ndim == 2:
+        return f"matrix(c({numbers}), nrow = {array.shape[0]}, ncol = {array.shape[1]})"
+    raise ValueError(f"value: expected at most 2 dimensions for R, got shape {array.shape}")
+
+
+def _double(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    return repr(float(x))
+
+
+def prelude() -> str:
+    """The lecture's helpers and data, as R: what every box of the page sees."""
+    X, y = data.regression_data()
+    return "\n".join([
+        "sigmoid <- function(z) 1 / (1 + exp(-z))",
+        "relu <- function(z) pmax(z, 0)",
+        f"and_data <- {to_r(data.and_data())}",
+        f"xor_data <- {to_r(data.xor_data())}",
+        f"regression_X <- {to_r(X)}  # slide \"Example: OLS\": 100 x 2, default_rng(123)",
+        f"regression_y <- {to_r(y)}",
+    ])
+
+
+def checks_source(cases: dict | None = None) -> str:
+    """The R file of the checks with ``cases`` (the public ones unless given): what students
+    ``source()``, what the page loads into webR, what the grader runs with hidden cases."""
+    cases = rcases.public_cases() if cases is None else cases
+    head = ("# nncourse R track: the checks of \"Working with Neural Networks\" (written by nncourse; "
+            f"version {version()}).\n# source(\"checks.R\") in R, then e.g. check_exercise_1(train).\n")
+    return head + f"nncourse_cases <- {to_r(cases)}\n\n{prelude()}\n\n{track_file('checks.R').read_text(encoding='utf-8')}"
+
+
+def version() -> str:
+    """The tutorial's version: a digest of the track and its checks (a downloaded file says
+    which page it came from)."""
+    digest = hashlib.sha256(track_file("track.toml").read_bytes() + b"\0" + track_file("checks.R").read_bytes()).hexdigest()
+    return digest[:12]
+
+
+@dataclass(frozen=True)
+class BoxVerdict:
+    """The verdict of one box, as the R check gave it."""
+
+    box: str
+    passed: bool
+    message: str
+
+
+# The script the grader gives R: the checks, then the student's code in an environment of its
+# own, then the check. The verdict is printed after a marker the student's code cannot know
+# (read from stdin before it runs), so nothing the student prints passes for a verdict.
+_RUNNER = r"""
+local({
+  marker <- readLines(file("stdin"), n = 1L)
+  source(Sys.getenv("NNCOURSE_CHECKS"), local = FALSE)
+  nncourse_budget <<- as.numeric(Sys.getenv("NNCOURSE_BUDGET"))
+  code <- paste(readLines(Sys.getenv("NNCOURSE_CODE"), warn = FALSE), collapse = "\n")
+  said <- capture.output(done <- nncourse_run_box(code, "check", Sys.getenv("NNCOURSE_CALL"), limit = nncourse_budget))
+  cat("\n", marker, " ", if (done[1] == "passed") "PASSED" else "FAILED", " ",
+      if (done[1] == "error") paste("your code stopped with an error before the check:", done[2]) else done[2], "\n", sep = "")
+})
+"""
+
+
+def _node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        raise RuntimeError("node: Node.js is not installed here; install it (Debian: apt-get install nodejs) to grade with webR")
+    return found
+
+
+def rscript() -> str:
+    """The system R's Rscript, or an error saying how to install it."""
+    found = shutil.which("Rscript")
+    if found is None:
+        raise RuntimeError("Rscript: R is not installed here; install R (Debian: apt-get install r-base-core) to grade the R track")
+    return found
+
+
+ENGINES = ("rscript", "webr")  # the system R, or R 4.6 as webR in Node.js
+WEBR_ENGINE = Path(__file__).with_name("rtrack_webr.mjs")
+
+
+def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript") -> BoxVerdict:
+    """Run one box's ``code`` and its check in a fresh R process (in the sandbox where
+    bubblewrap is installed), with the checks' source ``checks`` (cases included): the
+    system R (``engine="rscript"``) or webR in Node.js (``"webr"``)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
+    if box.get("kind") == "quiz":
+        raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
+    with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
+        folder = Path(folder)
+        (folder / "checks.R").write_text(checks, encoding="utf-8")
+        (folder / "code.R").write_text(code, encoding="utf-8")
+        marker = "nncourse-verdict-" + secrets.token_hex(16)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8",
+               "NNCOURSE_CHECKS": str(folder / "checks.R"), "NNCOURSE_CODE": str(folder / "code.R"),
+               "NNCOURSE_CALL": box["check"], "NNCOURSE_BUDGET": repr(float(budget)), "R_LIBS_USER": str(folder)}
+        if engine == "rscript":
+            command, given = [rscript(), "--vanilla", "-e", _RUNNER], marker + "\n"
+        else:
+            command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
+            given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
+        try:
+            done = subprocess.run(sandboxed(command, folder), input=given, capture_output=True, text=True, env=env,
+                                  timeout=budget + 30, cwd=folder)
+        except subprocess.TimeoutExpired:
+            return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(marker + " "):
+            mark, _, message = line[len(marker) + 1:].partition(" ")
+            return BoxVerdict(box["id"], mark == "PASSED", message)
+    return BoxVerdict(box["id"], False, "R ended before the check gave a verdict: did the code call q() or crash R?")
+
+
+def sandboxed(command: list[str], folder: Path) -> list[str]:
+    """``command`` inside bubblewrap (read-only root, ``folder`` writable, no network, own PID
+    namespace) when bwrap is installed and usable; else as it is."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None or not _bwrap_works(bwrap):
+        return command
+    return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            "--bind", str(folder), str(folder), "--unshare-all", "--die-with-parent", "--new-session", "--", *command]
+
+
+@cache
+def _bwrap_works(bwrap: str) -> bool:
+    try:
+        return subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--", "true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def read_work(path) -> dict:
+    """A file from the page's "Download my work", checked: its boxes by id."""
+    import json
+
+    path = Path(path)
+    try:
+        work = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: expected the JSON file the R tutorial's \"Download my work\" writes, could not read it ({exc})") from None
+    if not isinstance(work, dict) or work.get("format") != SUBMISSION_FORMAT or not isinstance(work.get("boxes"), dict):
+        raise ValueError(f"{path}: expected a file with \"format\": \"{SUBMISSION_FORMAT}\" and its boxes, got something else")
+    return work
+
+
+def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
+    """Grade a downloaded R tutorial file: each exercise box in R with ``checks`` (hidden
+    cases from the key), each question against the key's ``quiz`` answers; by gradebook column."""
+    work = read_work(path)
+    verdicts = {}
+    for box in boxes():
+        given = work["boxes"].get(box["id"]) or {}
+        if box.get("kind") == "quiz":
+            answer = str(given.get("answer") or "").strip().lower()
+            right = quiz.get(box["question"])
+            verdicts[box["column"]] = BoxVerdict(box["id"], answer == right, "right" if answer == right else f"answer {answer or 'missing'}")
+        else:
+            code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
+            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget, engine=engine)
+    return verdicts
+
+
+def grade_with_key(path, key, *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
+    """A downloaded R tutorial file graded with a grading key (``key.seeds``: a seed per
+    gradebook column for the hidden cases; ``key.quiz``: question -> (answer, why))."""
+    checks = checks_source(rcases.hidden_cases(dict(key.seeds)))
+    quiz = {question: (given[0] if isinstance(given, (tuple, list)) else given) for question, given in key.quiz.items()}
+    return grade_work(path, checks, quiz, budget=budget, engine=engine)

@@ -1,0 +1,120 @@
+"""The student's side of a check, run inside the sandbox (``python -m nncourse.course.student FD``).
+
+For each answer the checker sends, a fresh process (forked from this clean server, see
+:func:`main`) opens the student's arguments (cloudpickle bytes, recorded in the notebook
+or in the grader's run of it), says which are functions, then answers the checker's
+calls one by one: each answer carries the id of its request and is plain data (:mod:`.plaindata`).
+The checker's requests are pickles the checker made; the student's bytes are opened here
+only. The student's printing is kept in memory, capped, and never sent.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import signal
+import sys
+import traceback
+
+from . import plaindata
+from .sandbox import child_channel
+
+OUTPUT_CAP = 20_000  # characters of the student's printing kept (the rest is dropped)
+
+
+class CappedOutput(io.TextIOBase):
+    """A stdout that keeps the first :data:`OUTPUT_CAP` characters and drops the rest."""
+
+    def __init__(self):
+        self.size = 0
+
+    def write(self, text):
+        self.size = min(OUTPUT_CAP, self.size + len(text))
+        return len(text)
+
+
+def _reply(channel, request_id, **answer) -> None:
+    channel.send(plaindata.dumps({"id": request_id, **answer}))
+
+
+def where_it_failed(exc: BaseException, function, sources: list[str]) -> tuple[str, bool]:
+    """The student's line that raised (quoted from the notebook's cells), and whether the
+    function was still the tutorial's stub (``raise NotImplementedError`` in its own body)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in frames if f.filename == getattr(getattr(function, "__code__", None), "co_filename", None)]
+    where = (own or frames or [None])[-1]
+    stub = isinstance(exc, NotImplementedError) and len(frames) >= 2 and frames[-1].name == getattr(function, "__name__", None)
+    if where is None:
+        return "", stub
+    text = where.line or (sources[where.lineno - 1].strip() if 0 < where.lineno <= len(sources) else "")
+    return f"line {where.lineno}: {text}", stub
+
+
+def serve(channel, first: dict) -> None:
+    """Open the student's objects, then answer calls until the checker says ``close``."""
+    import cloudpickle
+
+    try:
+        objects = list(cloudpickle.loads(first["payload"]))
+    except BaseException as exc:  # noqa: BLE001 -- the student's pickle may raise anything
+        _reply(channel, first["id"], broken=f"{type(exc).__name__}: {exc}"[:500])
+        return
+    _reply(channel, first["id"], objects=[{"callable": True} if callable(o) else {"value": plaindata.encode(o)} for o in objects])
+    sources = first["sources"]
+    while "index" in (request := pickle.loads(channel.receive())):
+        function = objects[request["index"]]
+        try:
+            answer = plaindata.encode(function(*request["args"], **request["kwargs"]))
+        except BaseException as exc:  # noqa: BLE001 -- every failure is the student's to read
+            line, stub = where_it_failed(exc, function, sources[request["index"]] if request["index"] < len(sources) else [])
+            _reply(channel, request["id"], raised=[type(exc).__name__, str(exc)[:500], line, stub])
+        else:
+            _reply(channel, request["id"], ok=answer)
+
+
+def _clear(child: int) -> None:
+    """After an answer: nothing it started lives on. In the sandbox's PID namespace every
+    process but this one and the namespace's init is killed; without it, the answer's
+    process group."""
+    if os.environ.get("NNCOURSE_SANDBOX") == "bwrap":
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return
+    try:
+        os.killpg(child, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def main() -> None:
+    """A server of fresh processes: for each answer the checker sends, a child forked from
+    this clean interpreter (numpy imported, nothing of any student's) opens it and answers
+    the check's calls; when it ends, everything it started is killed and the checker told how it ended."""
+    import numpy  # noqa: F401 -- imported once here, so that each fresh child starts at once
+
+    channel = child_channel()
+    sys.stdout = sys.stderr = CappedOutput()
+    try:
+        while True:
+            first = pickle.loads(channel.receive())
+            child = os.fork()
+            if child == 0:
+                os.setsid()
+                try:
+                    serve(channel, first)
+                finally:
+                    os._exit(0)
+            _, status = os.waitpid(child, 0)
+            _clear(child)
+            ended = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
+            channel.send(plaindata.dumps({"id": first["id"], "ended": ended}))
+    except Exception:  # noqa: BLE001 -- the checker closed the channel, or sent what cannot be read: end
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

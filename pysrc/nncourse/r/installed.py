@@ -1,0 +1,86 @@
+"""What is installed for each R engine, checked before a worker starts: the system R and
+the rpy2 that fits it, or Node.js and the npm package webR. Each check gives the worker's
+command line, or :class:`RUnavailable` naming what is missing and how to install it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from ..paths import RSRC, WEBR_WORKER, node_modules, setup_hint
+from .errors import SETUP_HINT, RUnavailable
+
+WEBR_VERSION = "0.6.0"  # pinned in package.json; R 4.6.0 inside
+NODE_MODULES = node_modules()  # where webR is looked for: the project's, the checkout's or the user's (nncourse.paths)
+
+
+def r_version() -> tuple[int, int]:
+    """The installed R's (major, minor), asked of ``Rscript`` (R need not be embedded yet)."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        raise RUnavailable(
+            "R is not installed (no Rscript on PATH). Install R >= 4.2 with its headers "
+            f"(Debian: apt-get install r-base-core r-base-dev); {SETUP_HINT}."
+        )
+    done = subprocess.run([rscript, "-e", 'cat("R-VERSION", R.version$major, R.version$minor, sep=" ")'], capture_output=True, text=True, timeout=60)
+    found = re.search(r"R-VERSION (\d+) (\d+)", done.stdout)
+    if done.returncode != 0 or found is None:
+        said = (done.stderr + done.stdout).strip()[-500:]
+        raise RUnavailable(f"R does not start ({rscript} exited with status {done.returncode}): {said}. Check R_HOME and the R installation; {SETUP_HINT}.")
+    return int(found.group(1)), int(found.group(2))
+
+
+def rpy2_fits(rpy2_version: str, r: tuple[int, int]) -> str | None:
+    """Why this rpy2 cannot work with R ``r``, or None when it fits.
+
+    rpy2 3.6 calls ``R_getVar``, which R exports from 4.5 on: on older R it fails
+    to import with "undefined symbol: R_getVar". rpy2 3.5.17 works with R 4.2-4.4.
+    """
+    major_minor = tuple(int(p) for p in re.findall(r"\d+", rpy2_version)[:2])
+    if major_minor >= (3, 6) and r < (4, 5):
+        return (
+            f"rpy2 {rpy2_version} needs R >= 4.5 but R {r[0]}.{r[1]} is installed "
+            f"(its import fails with 'undefined symbol: R_getVar'). "
+            f"Install the rpy2 for this R: pip install 'rpy2==3.5.17'; {SETUP_HINT}."
+        )
+    return None
+
+
+def rpy2_worker() -> tuple[list[str], dict, str]:
+    """(argv, env, label) of the system R's worker (:mod:`nncourse.r.rpy2_worker`)."""
+    version = r_version()
+    try:
+        rpy2_version = importlib.metadata.version("rpy2")
+    except importlib.metadata.PackageNotFoundError:
+        raise RUnavailable(
+            f"rpy2 is not installed. For R {version[0]}.{version[1]}: pip install "
+            f"'{'rpy2>=3.6,<3.7' if version >= (4, 5) else 'rpy2==3.5.17'}'; {SETUP_HINT}."
+        ) from None
+    mismatch = rpy2_fits(rpy2_version, version)
+    if mismatch:
+        raise RUnavailable(mismatch)
+    env = dict(os.environ)
+    env.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
+    return [sys.executable, "-m", "nncourse.r.rpy2_worker"], env, f"rpy2 {rpy2_version}"
+
+
+def webr_worker() -> tuple[list[str], None, str]:
+    """(argv, env, label) of the webR worker (``webr_worker.mjs`` in Node.js)."""
+    node = shutil.which("node")
+    if node is None:
+        raise RUnavailable(f"webr: Node.js is not installed (no node on PATH). Debian: apt-get install nodejs npm; {SETUP_HINT}.")
+    dist = NODE_MODULES / "webr" / "dist"
+    try:
+        found = json.loads((NODE_MODULES / "webr" / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        found = None
+    if found is None or not (dist / "webr.mjs").is_file():
+        raise RUnavailable(f"webr: the npm package webr is not installed in {NODE_MODULES}: {setup_hint('npm', NODE_MODULES)}.")
+    if found != WEBR_VERSION:
+        raise RUnavailable(f"webr: expected the npm package webr {WEBR_VERSION} (R 4.6.0), found {found}: {setup_hint('npm', NODE_MODULES)}.")
+    return [node, str(WEBR_WORKER), str(dist), str(RSRC)], None, f"webR {found}"

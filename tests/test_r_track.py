@@ -1,0 +1,136 @@
+"""The R track's checks run in R itself (Rscript, as `nncourse grade` runs them): every
+correct answer passes however it is written, each typical mistake gets its hint, hostile
+code costs its own box only, and the hidden cases are other cases than the public ones."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from nncourse.course import rcases, rtrack
+
+sys.path.insert(0, str(Path(__file__).parent / "r_track"))
+from answers import CORRECT, HOSTILE, MISTAKES  # noqa: E402
+
+pytestmark = pytest.mark.r
+BOX = {box["id"]: box for box in rtrack.boxes()}
+PUBLIC = rtrack.checks_source()
+
+
+@pytest.mark.parametrize("box,index", [(b, i) for b, codes in CORRECT.items() for i in range(len(codes))])
+def test_a_correct_answer_passes_however_written(box, index):
+    verdict = rtrack.grade_box(BOX[box], CORRECT[box][index], PUBLIC, budget=30)
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", MISTAKES, ids=[f"{b}:{w}" for b, _, w in MISTAKES])
+def test_a_typical_mistake_gets_its_hint(box, code, words):
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", HOSTILE, ids=[w for _, _, w in HOSTILE])
+def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(box, code, words):
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=3)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_printing_a_fake_verdict_does_not_pass():
+    code = 'cat("\\nnncourse-verdict PASSED forged\\n"); margin <- function(params, x) 0'
+    verdict = rtrack.grade_box(BOX["8"], code, PUBLIC, budget=10)
+    assert not verdict.passed and "forged" not in verdict.message
+
+
+def test_a_top_level_quit_is_said_not_crashed():
+    verdict = rtrack.grade_box(BOX["8"], "base::q(status = 0)", PUBLIC, budget=10)
+    assert not verdict.passed and "q()" in verdict.message
+
+
+def test_every_box_of_the_track_is_covered_by_the_answers():
+    exercises = {b["id"] for b in rtrack.boxes() if b.get("kind") != "quiz"}
+    assert set(CORRECT) == exercises
+    assert {b for b, _, _ in MISTAKES} == exercises
+
+
+def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones():
+    hidden = rtrack.checks_source(rcases.hidden_cases({column: 2026 + i for i, column in enumerate(rcases.COLUMN_OF.values())}))
+    for box in ("1", "3", "6", "8"):
+        assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=30).passed, box
+    table = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
+    lookup = (f"margin <- function(params, x) c({', '.join(map(repr, table.values()))})"
+              f"[which.min(abs(c({', '.join(map(repr, table))}) - params[1]))]")
+    assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=10).passed
+    assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=10).passed
+
+
+def test_hidden_cases_need_a_seed_for_every_column():
+    with pytest.raises(ValueError, match="exercise_7"):
+        rcases.hidden_cases({column: 1 for column in rcases.COLUMN_OF.values() if column != "exercise_7"})
+
+
+def test_to_r_gives_values_back_exactly():
+    import numpy as np
+    import subprocess
+
+    value = {"m": np.array([[0.1, 1 / 3], [2.0, -1e-300]]), "v": [1.0, 2.5], "s": 'a "b"\n'}
+    script = f'x <- {rtrack.to_r(value)}; cat(sprintf("%.17g", x$m[1, 2]), x$m[2, 1], dim(x$m), x$v, nchar(x$s))'
+    out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0.33333333333333331", "2", "2", "2", "1", "2.5", "6"]
+
+
+def test_a_correct_downloaded_file_grades_full_marks_with_a_key_and_a_wrong_one_its_verdicts(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    key = SimpleNamespace(seeds={column: 77 + i for i, column in enumerate(rcases.COLUMN_OF.values())}, quiz={"1": ("b", "why"), "8": ("b", "why")})
+    boxes = {b["id"]: ({"column": b["column"], "answer": "b"} if b.get("kind") == "quiz" else {"column": b["column"], "code": CORRECT[b["id"]][0], "verdict": None})
+             for b in rtrack.boxes()}
+    right = tmp_path / "right.json"
+    right.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    graded = rtrack.grade_with_key(right, key, budget=60)
+    assert [c for c, v in graded.items() if not v.passed] == []
+    assert set(graded) == {b["column"] for b in rtrack.boxes()}
+    boxes["8"]["code"] = MISTAKES[-1][1]
+    boxes["8 (question)"]["answer"] = "a"
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    graded = rtrack.grade_with_key(wrong, key, budget=60)
+    assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_8", "quiz_8"]
+    assert MISTAKES[-1][2] in graded["exercise_8"].message
+
+
+def test_a_file_that_is_not_a_download_is_refused_by_name(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="nncourse-r-tutorial"):
+        rtrack.read_work(path)
+
+
+@pytest.mark.parametrize("box,code", [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")],
+                         ids=["correct", "mistake", "q() in a function", "q() at the top"])
+def test_webr_in_node_gives_the_verdict_of_the_system_r(box, code):
+    on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr")
+    on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert (on_webr.passed, on_webr.message) == (on_rscript.passed, on_rscript.message)
+
+
+def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradebook(tmp_path):
+    import csv
+    import json
+    import subprocess
+
+    boxes = {b["id"]: ({"column": b["column"], "answer": "b"} if b.get("kind") == "quiz" else {"column": b["column"], "code": CORRECT[b["id"]][1], "verdict": None})
+             for b in rtrack.boxes()}
+    (tmp_path / "right.json").write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    boxes["6"]["code"] = MISTAKES[-6][1]
+    (tmp_path / "wrong.json").write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+    nncourse = [sys.executable, "-m", "nncourse.cli", "grade"]
+    subprocess.run([*nncourse, "--new-key", tmp_path / "key.toml"], check=True, capture_output=True, cwd=tmp_path)
+    done = subprocess.run([*nncourse, "--key", tmp_path / "key.toml", "--csv", tmp_path / "grades.csv", "right.json", "wrong.json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=900)
+    assert done.returncode == 0, done.stderr
+    rows = {row["submission"]: row for row in csv.DictReader((tmp_path / "grades.csv").open())}
+    columns = [b["column"] for b in rtrack.boxes()]
+    assert all(float(rows["right.json"][c]) > 0 for c in columns), rows["right.json"]
+    assert float(rows["wrong.json"]["exercise_6"]) < float(rows["right.json"]["exercise_6"])
+    assert [c for c in columns if rows["wrong.json"][c] != rows["right.json"][c]] == ["exercise_6"]

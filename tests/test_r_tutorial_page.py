@@ -1,0 +1,239 @@
+"""The R tutorial page in Chromium (Playwright, 1280x720, network blocked except 127.0.0.1),
+from the site folder on a plain static server (no COOP/COEP) and on one that sends them."""
+
+import functools
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from nncourse.course import rtrack
+from nncourse.deck.serve import ISOLATION
+from nncourse.site import build
+
+sys.path.insert(0, str(Path(__file__).parent / "r_track"))
+from answers import CORRECT, MISTAKES  # noqa: E402
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.r
+BOX = {box["id"]: box for box in rtrack.boxes()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site") / "week10"
+    deck = folder.parent / "deck.html"
+    deck.write_text("<!doctype html><title>deck</title>")
+    build.build(folder, deck=deck, report_html="<!doctype html><title>report</title>")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def plain_server(site):
+    """python -m http.server: no headers at all, as a plain static host."""
+    process = subprocess.Popen([sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(site)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()  # "Serving HTTP on 127.0.0.1 port N ..."
+    port = int(line.split(" port ")[1].split()[0])
+    yield f"http://127.0.0.1:{port}"
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture(scope="module")
+def isolated_server(site):
+    class Isolating(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in ISOLATION.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Isolating, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium")
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url, context=None):
+    context = context or browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    page.goto(url + "/tutorial.html")
+    wait_ready(page)
+    return page
+
+
+def wait_ready(page):
+    page.wait_for_function("document.getElementById('r-status').dataset.state === 'ready'", timeout=120_000)
+
+
+def set_code(page, box, code):
+    editor = page.locator(f"#box-{slug(box)} .cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    editor.fill(code)  # an input event, as a paste: no auto-closed brackets
+
+
+def slug(box):
+    from nncourse.site.page import slug as of
+
+    return of(box)
+
+
+def check(page, box, timeout=60_000) -> tuple[bool, str, float]:
+    root = page.locator(f"#box-{slug(box)}")
+    page.evaluate(f"document.querySelector('#box-{slug(box)} .verdict').hidden = true")
+    began = time.monotonic()
+    root.locator("button.check").click()
+    page.wait_for_function(f"!document.querySelector('#box-{slug(box)} button.check').disabled", timeout=timeout)
+    verdict = root.locator(".verdict")
+    return "passed" in (verdict.get_attribute("class") or ""), verdict.text_content(), time.monotonic() - began
+
+
+@pytest.fixture(scope="module")
+def page(browser, plain_server):
+    return open_page(browser, plain_server)
+
+
+def test_the_first_check_answers_within_3_s_of_r_being_ready(browser, plain_server):
+    fresh = open_page(browser, plain_server)
+    set_code(fresh, "8", CORRECT["8"][0])
+    passed, message, seconds = check(fresh, "8")
+    assert passed, message
+    assert seconds < 3.0
+    fresh.context.close()
+
+
+def test_every_correct_answer_passes_in_the_browser(page):
+    for box, codes in CORRECT.items():
+        set_code(page, box, codes[0])
+        passed, message, _ = check(page, box)
+        assert passed, (box, message)
+
+
+@pytest.mark.parametrize("box,code,words", MISTAKES, ids=[f"{b}:{w}" for b, _, w in MISTAKES])
+def test_each_typical_mistake_gets_its_hint_in_the_browser(page, box, code, words):
+    set_code(page, box, code)
+    passed, message, _ = check(page, box)
+    assert not passed and words in message, message
+
+
+def test_hints_are_revealed_one_at_a_time(page):
+    root = page.locator("#box-7")
+    assert root.locator(".hints li").count() == 0
+    root.locator("button.hint").click()
+    assert root.locator(".hints li").count() == 1
+    root.locator("button.hint").click()
+    assert root.locator(".hints li").count() == 2 and root.locator("button.hint").is_disabled()
+
+
+@pytest.mark.parametrize("server", ["plain_server", "isolated_server"])
+def test_stop_ends_an_endless_loop_within_2_s_and_r_works_after(browser, request, server):
+    url = request.getfixturevalue(server)
+    page = open_page(browser, url)
+    assert page.evaluate("crossOriginIsolated") is (server == "isolated_server")
+    set_code(page, "5", "while (TRUE) {}")
+    page.locator("#box-5 button.run").click()
+    page.wait_for_timeout(500)
+    began = time.monotonic()
+    page.locator("#box-5 button.stop").click()
+    page.wait_for_function("!document.querySelector('#box-5 button.run').disabled", timeout=10_000)
+    assert time.monotonic() - began < 2.0
+    assert "stopped" in page.locator("#box-5 .output").text_content()
+    page.wait_for_timeout(2000)  # R answers again, or is being started again
+    wait_ready(page)
+    set_code(page, "8", CORRECT["8"][1])
+    assert check(page, "8")[0]
+    page.context.close()
+
+
+def test_quitting_r_costs_that_box_a_restart_and_nothing_more(browser, plain_server):
+    page = open_page(browser, plain_server)
+    set_code(page, "2", "base::q('no')")
+    page.locator("#box-2 button.run").click()
+    page.wait_for_function("!document.querySelector('#box-2 button.run').disabled", timeout=60_000)
+    wait_ready(page)
+    set_code(page, "8", CORRECT["8"][0])
+    assert check(page, "8")[0]
+    page.context.close()
+
+
+def test_a_reload_keeps_the_work_and_start_over_restores_the_starter(browser, plain_server):
+    page = open_page(browser, plain_server)
+    set_code(page, "3", "sigmoid_grad <- function(z) 'kept across a reload'")
+    page.reload()
+    wait_ready(page)
+    assert "kept across a reload" in page.locator("#box-3 .cm-content").text_content()
+    page.locator("#box-3 button.reset").click()
+    assert "your code here" in page.locator("#box-3 .cm-content").text_content()
+    page.reload()
+    assert "kept across a reload" not in page.locator("#box-3 .cm-content").text_content()
+    page.context.close()
+
+
+def test_the_page_holds_no_solution_and_no_key(site):
+    text = (site / "tutorial.html").read_text()
+    data = json.loads(text.split('id="nncourse-track">')[1].split("</script>")[0].replace("<\\/", "</"))
+    for codes in CORRECT.values():
+        for code in codes:
+            assert code.strip() not in text and json.dumps(code.strip())[1:-1] not in text
+    assert all(set(box) <= {"id", "column", "kind", "question", "title", "starter", "check", "choices", "slug", "hints"} for box in data["boxes"])
+    # the quiz's explanations (the key's) are nowhere; its choices are
+    assert "never settles: every line" not in text and "a hair apart" not in text
+    assert "never settle" in text
+
+
+def source_verdict(box, code) -> tuple[bool, str]:
+    """The verdict in R itself: source("checks.R"), the code, the check, as a student in RStudio."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "checks.R").write_text(rtrack.checks_source())
+        Path(folder, "code.R").write_text(code)
+        script = (f'source("checks.R"); source("code.R"); v <- {BOX[box]["check"]}; '
+                  'cat("\\n@@", if (v$passed) "PASSED" else "FAILED", v$message, "\\n")')
+        out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], cwd=folder, capture_output=True, text=True, timeout=120).stdout
+    line = [l for l in out.splitlines() if l.startswith("@@ ")][-1]
+    mark, _, message = line[3:].partition(" ")
+    return mark == "PASSED", message.strip()
+
+
+CLASS = [("8", CORRECT["8"][1]), ("2", MISTAKES[2][1]), ("6", MISTAKES[-6][1]), ("3", CORRECT["3"][1]), ("8", 'margin <- function(params, x) stop("no margin today")')]
+
+
+def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(browser, plain_server, tmp_path):
+    page = open_page(browser, plain_server)
+    seen = {}
+    for box, code in CLASS:
+        set_code(page, box, code)
+        passed, message, _ = check(page, box)
+        seen[box] = (passed, message.split(": PASSED ", 1)[-1].split(": NOT YET ", 1)[-1].strip())
+    with page.expect_download() as download:
+        page.locator("#download").click()
+    path = tmp_path / "work.json"
+    download.value.save_as(path)
+    work = json.loads(path.read_text())
+    assert work["version"] == rtrack.version() and work["boxes"]["8"]["verdict"]["passed"] is False
+    graded = rtrack.grade_work(path, rtrack.checks_source(), {"1": "b", "8": "b"}, budget=60)
+    for box, (passed, message) in seen.items():
+        assert (graded[BOX[box]["column"]].passed, graded[BOX[box]["column"]].message) == (passed, message), box
+        assert source_verdict(box, work["boxes"][box]["code"]) == (passed, message), box
+        assert work["boxes"][box]["verdict"] == {"passed": passed, "message": message}
+    page.context.close()
