@@ -10,7 +10,7 @@ import pytest
 from nncourse.course import rcases, rtrack
 
 sys.path.insert(0, str(Path(__file__).parent / "r_track"))
-from answers import CORRECT, HOSTILE, MISTAKES  # noqa: E402
+from answers import CORRECT, HOSTILE, MISTAKES, REACHING  # noqa: E402
 
 pytestmark = pytest.mark.r
 BOX = {box["id"]: box for box in rtrack.boxes()}
@@ -134,3 +134,47 @@ def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradeb
     assert all(float(rows["right.json"][c]) > 0 for c in columns), rows["right.json"]
     assert float(rows["wrong.json"]["exercise_6"]) < float(rows["right.json"]["exercise_6"])
     assert [c for c in columns if rows["wrong.json"][c] != rows["right.json"][c]] == ["exercise_6"]
+
+
+@pytest.mark.parametrize("box,code,words", REACHING, ids=["reads the frames", "rewrites the case", "assign() into globalenv", "<<- a helper"])
+def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_the_grader(box, code, words):
+    """Through webR in Node (the page's way: one R for the code and the check) the code
+    fools the check; in `nncourse grade`'s R it finds no check to reach: 0 for the box."""
+    assert rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr").passed
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", [
+    ("8", "margin <- function(params, x) base::q(status = 0)", "q()"),
+    ("8", 'margin <- function(params, x) quit(save = "no")', "q()"),
+    ("8", "while (TRUE) {}\nmargin <- function(params, x) 0", "loop that never ends"),
+    ("8", "margin <- function(params, x) function() 0", "returned a function"),
+    ("8", "margin <- function(params, x) globalenv()", "returned a environment"),
+    ("4 (learning rates)", "rates <- new.env()", "plain data"),
+    ("8", "margin <- function(params, x) structure(list(passed = TRUE), class = \"nncourse_verdict\")", "returned a nncourse_verdict"),
+], ids=["base::q() in the function", "quit() in the function", "an endless loop at the top", "a closure back", "an environment back",
+        "an environment for a value", "a forged verdict object"])
+def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(box, code, words):
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=3)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    key = SimpleNamespace(seeds={column: 5 + i for i, column in enumerate(rcases.COLUMN_OF.values())}, quiz={"1": ("b", "why"), "8": ("b", "why")})
+    hostile = {"8": REACHING[0][1], "2": "misclassified <- function(params, X, y) base::q()", "3": REACHING[3][1].replace("margin", "sigmoid_grad"),
+               "2 (lm)": "lm_predictions <- function(frame) { while (TRUE) {} }"}
+
+    def download(name, codes):
+        boxes = {b["id"]: ({"answer": "b"} if b.get("kind") == "quiz" else {"code": codes.get(b["id"], CORRECT[b["id"]][0])}) for b in rtrack.boxes()}
+        path = tmp_path / name
+        path.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
+        return path
+
+    graded = rtrack.grade_with_key(download("hostile.json", hostile), key, budget=20)
+    assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_2", "exercise_2_r", "exercise_3", "exercise_8"]
+    graded = rtrack.grade_with_key(download("right.json", {}), key, budget=20)
+    assert [c for c, v in graded.items() if not v.passed] == []

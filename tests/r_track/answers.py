@@ -162,3 +162,33 @@ HOSTILE = [
     ("8", "margin <- 3", "expected a function"),
     ("8", 'margin <- function(params, x) stop("your code here")', "still the stub"),
 ]
+
+# (box, code, words the verdict must contain): code that reaches for the check itself, each
+# of which passes when the check and the code share one R (the page's webR), and earns 0 in
+# `nncourse grade`, where the code runs in an R of its own.
+REACHING = [
+    ("8", """
+margin <- function(params, x) {  # the expected value, read from the check's frames
+  for (f in rev(sys.frames())) {
+    case <- get0("case", envir = f, inherits = FALSE)
+    if (is.list(case) && !is.null(case$expected)) return(case$expected)
+  }
+  stop("no check frame here")
+}
+""", "no check frame here"),
+    ("8", """
+margin <- function(params, x) {  # the check's own case rewritten to expect what this returns
+  for (f in sys.frames()) {
+    if (exists("case", envir = f, inherits = FALSE)) assign("case", list(params = params, x = x, expected = 42, variants = list()), envir = f)
+  }
+  42
+}
+""", "got 42"),
+    ("8", """
+margin <- function(params, x) {  # a check helper redefined where the checks live
+  assign("nn_diagnose", function(...) invisible(TRUE), envir = globalenv())
+  -1
+}
+""", "got -1"),
+    ("8", "nn_close <<- function(...) TRUE\nmargin <- function(params, x) -1", "got -1"),
+]

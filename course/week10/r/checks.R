@@ -106,8 +106,6 @@ nn_check <- function(exercise, run) {
   invisible(verdict)
 }
 
-step_fn <- function(z) ifelse(z >= 0, 1, 0)  # the slides' step (`step` is taken in R: stats::step)
-
 # ---------------------------------------------------------------- exercise 1: OR and NAND
 
 check_exercise_1 <- function(train) nn_check("1", function() {

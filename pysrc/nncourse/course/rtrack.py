@@ -89,6 +89,7 @@ def prelude() -> str:
     """The lecture's helpers and data, as R: what every box of the page sees."""
     X, y = data.regression_data()
     return "\n".join([
+        "step_fn <- function(z) ifelse(z >= 0, 1, 0)  # the slides' step (`step` is taken in R: stats::step)",
         "sigmoid <- function(z) 1 / (1 + exp(-z))",
         "relu <- function(z) pmax(z, 0)",
         f"and_data <- {to_r(data.and_data())}",
@@ -123,22 +124,6 @@ class BoxVerdict:
     message: str
 
 
-# The script the grader gives R: the checks, then the student's code in an environment of its
-# own, then the check. The verdict is printed after a marker the student's code cannot know
-# (read from stdin before it runs), so nothing the student prints passes for a verdict.
-_RUNNER = r"""
-local({
-  marker <- readLines(file("stdin"), n = 1L)
-  source(Sys.getenv("NNCOURSE_CHECKS"), local = FALSE)
-  nncourse_budget <<- as.numeric(Sys.getenv("NNCOURSE_BUDGET"))
-  code <- paste(readLines(Sys.getenv("NNCOURSE_CODE"), warn = FALSE), collapse = "\n")
-  said <- capture.output(done <- nncourse_run_box(code, "check", Sys.getenv("NNCOURSE_CALL"), limit = nncourse_budget))
-  cat("\n", marker, " ", if (done[1] == "passed") "PASSED" else "FAILED", " ",
-      if (done[1] == "error") paste("your code stopped with an error before the check:", done[2]) else done[2], "\n", sep = "")
-})
-"""
-
-
 def _node() -> str:
     found = shutil.which("node")
     if found is None:
@@ -159,26 +144,25 @@ WEBR_ENGINE = Path(__file__).with_name("rtrack_webr.mjs")
 
 
 def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript") -> BoxVerdict:
-    """Run one box's ``code`` and its check in a fresh R process (in the sandbox where
-    bubblewrap is installed), with the checks' source ``checks`` (cases included): the
-    system R (``engine="rscript"``) or webR in Node.js (``"webr"``)."""
+    """The verdict of one box's ``code`` under its check, with the checks' source ``checks``
+    (cases included). With the system R (``engine="rscript"``, what ``nncourse grade`` uses)
+    the code runs in a sandboxed R of its own and the check in another that never evaluates
+    it (:mod:`.rpair`); webR in Node.js (``"webr"``) runs both in one R, as the page does."""
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
     if box.get("kind") == "quiz":
         raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
+    if engine == "rscript":
+        from . import rpair
+
+        passed, message = rpair.grade(box["check"], code, checks, student_setup(), budget=budget, rscript=rscript())
+        return BoxVerdict(box["id"], passed, message)
     with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
         folder = Path(folder)
-        (folder / "checks.R").write_text(checks, encoding="utf-8")
-        (folder / "code.R").write_text(code, encoding="utf-8")
         marker = "nncourse-verdict-" + secrets.token_hex(16)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8",
-               "NNCOURSE_CHECKS": str(folder / "checks.R"), "NNCOURSE_CODE": str(folder / "code.R"),
-               "NNCOURSE_CALL": box["check"], "NNCOURSE_BUDGET": repr(float(budget)), "R_LIBS_USER": str(folder)}
-        if engine == "rscript":
-            command, given = [rscript(), "--vanilla", "-e", _RUNNER], marker + "\n"
-        else:
-            command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
-            given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8", "R_LIBS_USER": str(folder)}
+        command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
+        given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
         try:
             done = subprocess.run(sandboxed(command, folder), input=given, capture_output=True, text=True, env=env,
                                   timeout=budget + 30, cwd=folder)
@@ -189,6 +173,14 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine
             mark, _, message = line[len(marker) + 1:].partition(" ")
             return BoxVerdict(box["id"], mark == "PASSED", message)
     return BoxVerdict(box["id"], False, "R ended before the check gave a verdict: did the code call q() or crash R?")
+
+
+def student_setup() -> str:
+    """What the student's R holds before the box's code: the lecture's helpers and data, and
+    each check's name as a function that does nothing (a check the student left in the box
+    runs in the checker's R, after the code, not in theirs)."""
+    names = sorted({box["check"].split("(")[0] for box in boxes() if box.get("kind") != "quiz"})
+    return prelude() + "\n" + "\n".join(f"{name} <- function(...) invisible(NULL)" for name in names)
 
 
 def sandboxed(command: list[str], folder: Path) -> list[str]:

@@ -1,0 +1,120 @@
+# The checker's side of a graded R box (nncourse.course.rpair): a fresh R that holds the
+# checks and their cases and never evaluates the student's code. It reads framed text on
+# stdin (a 4-byte big-endian length, then UTF-8): the checks' source, the box's call, the
+# budget, a marker. Each name in the call is asked of the student's R through the grader
+# ("MARKER get ID HEX" on stderr, HEX a serialized request); a function becomes a stand-in
+# that sends its arguments over ("MARKER call ID HEX") and reads back the reply frame: the
+# returned value as plain data (nn_decode), an error's message, "quit", "timeout" or "gone".
+# The verdict: "MARKER done PASSED|FAILED HEX" on stderr.
+local({
+  input <- file("stdin", "rb")
+  frame <- function() {
+    n <- readBin(input, "integer", 1L, size = 4L, endian = "big")
+    if (!length(n)) base::quit(save = "no", status = 3)
+    s <- if (n == 0L) "" else readChar(input, n, useBytes = TRUE)
+    Encoding(s) <- "UTF-8"
+    s
+  }
+  hex <- function(bytes) paste(as.character(bytes), collapse = "")
+  unhex <- function(s) {
+    if (identical(s, "NA")) return(NA_character_)
+    if (!grepl("^x([0-9a-f]{2})*$", s)) stop("a string that is not hex")
+    b <- substring(s, seq(2, nchar(s) - 1, by = 2), seq(3, nchar(s), by = 2))
+    out <- rawToChar(as.raw(strtoi(b[nzchar(b)], 16L)))
+    Encoding(out) <- "UTF-8"
+    if (!validUTF8(out)) stop("a string that is not UTF-8")
+    out
+  }
+  # The student's value from its tokens (the student's side: rtrack_student.R's encode), as
+  # plain data only: NULL, double, integer, logical, character vectors (dim, names), lists,
+  # data frames. Nothing is evaluated; a token that does not fit stops the reading.
+  decode <- function(tokens) {
+    at <- 0L
+    take <- function(n = 1L) {
+      if (n > length(tokens) - at) stop("the value ends early")
+      got <- tokens[at + seq_len(n)]; at <<- at + n; got
+    }
+    count <- function() {
+      n <- suppressWarnings(as.integer(take()))
+      if (is.na(n) || n < 0L) stop("a count that is not a whole number")
+      n
+    }
+    strings <- function(raw) vapply(raw, unhex, "", USE.NAMES = FALSE)
+    named <- function() { n <- count(); if (n == 0L) NULL else strings(take(n)) }
+    read <- function(depth) {
+      if (depth > 20) stop("nested more than 20 deep")
+      tag <- take()
+      if (tag == "N") return(NULL)
+      if (tag == "X") nn_problem(sprintf("your function returned a %s: return plain data (numbers, logicals, lists of them)", unhex(take())))
+      if (tag %in% c("L", "F")) {
+        n <- count(); keys <- named()
+        items <- lapply(seq_len(n), function(i) read(depth + 1))
+        if (!is.null(keys) && length(keys) != n) stop("names of another length than the list")
+        names(items) <- keys
+        if (tag == "L") return(items)
+        rows <- unique(vapply(items, NROW, 0L))
+        if (length(rows) > 1 || !all(vapply(items, is.atomic, TRUE))) stop("a data frame with columns of different lengths")
+        return(structure(items, class = "data.frame", row.names = .set_row_names(if (length(rows)) rows else 0L)))
+      }
+      if (!tag %in% c("d", "i", "l", "s")) stop(sprintf("an unknown tag %s", substr(tag, 1, 10)))
+      n <- count(); dims <- suppressWarnings(as.integer(take(count()))); keys <- named(); raw <- take(n)
+      value <- switch(tag, d = suppressWarnings(as.numeric(raw)), i = suppressWarnings(as.integer(raw)),
+                      l = c(T = TRUE, F = FALSE, "NA" = NA)[raw], s = strings(raw))
+      if (anyNA(value[!raw %in% c("NA", "NaN")])) stop("a value that is not of its type")
+      value <- unname(value)
+      if (length(dims)) {
+        if (anyNA(dims) || any(dims < 0L) || prod(dims) != n) stop("a dim that does not fit the length")
+        dim(value) <- dims
+      }
+      if (!is.null(keys)) { if (length(keys) != n) stop("names of another length than the vector"); names(value) <- keys }
+      value
+    }
+    value <- read(0)
+    if (at != length(tokens)) stop("tokens left after the value")
+    value
+  }
+  checks <- frame(); call <- str2lang(frame()); budget <- as.numeric(frame()); marker <- frame()
+  eval(parse(text = checks, keep.source = FALSE), globalenv())
+  assign("nncourse_budget", budget, envir = globalenv())
+  said <- function(...) cat(marker, " ", ..., "\n", sep = "", file = stderr())
+  asked <- 0L
+  ask <- function(op, name, args = NULL, seed = NULL) {
+    asked <<- asked + 1L
+    said(op, " ", asked, " ", hex(serialize(list(op = op, name = name, args = args, seed = seed), NULL)))
+    reply <- frame()
+    list(kind = sub(" .*", "", reply), rest = sub("^[a-z]+ ?", "", reply))
+  }
+  # The generator's state is the student's R's: a seed the check set (set.seed) goes over
+  # with the next call and is then the student's, so draws go on from it there.
+  stand_in <- function(name) { force(name); function(...) {
+    seed <- get0(".Random.seed", envir = globalenv(), inherits = FALSE)
+    if (!is.null(seed)) rm(".Random.seed", envir = globalenv())
+    reply <- ask("call", name, list(...), seed)
+    switch(reply$kind,
+      ok = read_value(reply$rest),
+      error = stop(simpleError(unhex(reply$rest))),
+      quit = nn_problem("your code called q(): return a value instead of quitting R."),
+      timeout = stop(simpleError("reached elapsed time limit (in your function)")),
+      nn_problem("your function ended R (base::q() or a crash) before it returned: return a value instead of quitting R."))
+  } }
+  read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]),
+    nncourse_problem = function(p) stop(p),
+    error = function(e) nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e))))
+  bind <- function() {
+    env <- new.env(parent = globalenv())
+    for (name in all.vars(call)) {
+      reply <- ask("get", name)
+      value <- switch(reply$kind, missing = stop(simpleError(sprintf("object '%s' not found", name))),
+                      "function" = stand_in(name), ok = read_value(reply$rest), nn_problem("R ended before the check began"))
+      assign(name, value, envir = env)
+    }
+    env
+  }
+  v <- tryCatch({
+    env <- bind()
+    invisible(capture.output(v <- eval(call, env)))
+    v
+  }, nncourse_problem = function(p) list(passed = FALSE, message = conditionMessage(p)),
+     error = function(e) list(passed = FALSE, message = conditionMessage(e)))
+  said("done ", if (isTRUE(v$passed)) "PASSED" else "FAILED", " ", hex(charToRaw(enc2utf8(nn_one_line(v$message)))))
+})

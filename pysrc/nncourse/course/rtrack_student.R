@@ -1,0 +1,69 @@
+# The student's side of a graded R box (nncourse.course.rpair): a fresh R, in a sandbox of
+# its own, that holds the student's code and nothing of the check (no cases, no expected
+# values). It reads framed requests on stdin (a 4-byte big-endian length, then the bytes):
+# the lecture's helpers and data (R source), the student's code, a marker; then, until stdin
+# closes, a request id and a serialized list(op = "get" or "call", name, args, seed: the generator's state the check set, or NULL). It
+# answers on stdout, one line each, after the marker: "ready", "error HEX", or the id and
+# "missing", "function", "quit", "error HEX", "ok TOKENS" (the value as plain data, see
+# nn_encode). Everything the student's code prints goes to a null file.
+local({
+  input <- file("stdin", "rb")
+  frame <- function() {
+    n <- readBin(input, "integer", 1L, size = 4L, endian = "big")
+    if (!length(n)) base::quit(save = "no", status = 0)
+    if (n == 0L) raw(0) else readBin(input, "raw", n)
+  }
+  text <- function(bytes) { s <- rawToChar(bytes); Encoding(s) <- "UTF-8"; s }
+  hex <- function(s) vapply(s, function(one) {
+    if (is.na(one)) "NA" else paste0("x", paste(as.character(charToRaw(enc2utf8(one))), collapse = ""))
+  }, "", USE.NAMES = FALSE)
+  # A value as tokens: N (NULL); d, i, l, s (a vector: length, dim, names, values); L (a list:
+  # length, names, items); F (a data frame, as L); X HEX (anything else, by its class).
+  encode <- function(x, depth = 0) {
+    named <- function(n) if (is.null(n)) "0" else c(length(n), hex(n))
+    if (depth > 20) return(c("X", hex("list nested more than 20 deep")))
+    if (is.null(x)) return("N")
+    if (is.list(x) && !is.object(x) || is.data.frame(x)) {
+      return(c(if (is.data.frame(x)) "F" else "L", length(x), named(names(x)), unlist(lapply(unclass(x), encode, depth + 1))))
+    }
+    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% c("double", "integer", "logical", "character")) return(c("X", hex(class(x)[1])))
+    values <- switch(typeof(x), double = sprintf("%a", as.vector(x)), integer = as.character(as.vector(x)),
+                     logical = ifelse(is.na(x), "NA", ifelse(x, "T", "F")), character = hex(as.vector(x)))
+    c(switch(typeof(x), double = "d", integer = "i", logical = "l", character = "s"), length(x), if (is.null(dim(x))) "0" else c(length(dim(x)), dim(x)), named(names(x)), values)
+  }
+  quiet <- file(nullfile(), "w")
+  sink(quiet)
+  say <- function(...) {
+    while (sink.number() > 0) sink()
+    cat(marker, " ", ..., "\n", sep = "")
+    flush(stdout())
+    sink(quiet)
+  }
+  setup <- text(frame()); code <- text(frame()); marker <- text(frame())
+  eval(parse(text = setup), globalenv())
+  quitting <- function(...) stop(structure(class = c("nncourse_quit", "error", "condition"), list(message = "q()", call = NULL)))
+  env <- new.env(parent = globalenv())
+  assign("q", quitting, envir = env); assign("quit", quitting, envir = env)
+  attach(list(q = quitting, quit = quitting), name = "nncourse_guard", warn.conflicts = FALSE)
+  said <- tryCatch({
+    for (e in parse(text = code)) { r <- withVisible(eval(e, env)); if (r$visible) print(r$value) }
+    NULL
+  }, nncourse_quit = function(e) "your code called q(): return a value instead of quitting R.", error = function(e) conditionMessage(e))
+  if (is.null(said)) say("ready") else say("error ", hex(said))
+  repeat {
+    id <- text(frame())
+    request <- unserialize(frame())  # from the checker, through the grader: trusted
+    found <- get0(request$name, envir = env)
+    if (is.null(found) && !exists(request$name, envir = env)) { say(id, " missing"); next }
+    if (request$op == "get") {
+      if (is.function(found)) say(id, " function") else say(id, " ok ", paste(encode(found), collapse = " "))
+      next
+    }
+    if (!is.null(request$seed)) assign(".Random.seed", request$seed, envir = globalenv())
+    answer <- tryCatch(list(value = do.call(found, request$args)),
+                       nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
+    if (identical(answer, "quit")) { say(id, " quit"); next }
+    if (is.character(answer)) { say(id, " error ", hex(answer)); next }
+    say(id, " ok ", paste(encode(answer$value), collapse = " "))
+  }
+})
