@@ -237,3 +237,9 @@ def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(
         assert source_verdict(box, work["boxes"][box]["code"]) == (passed, message), box
         assert work["boxes"][box]["verdict"] == {"passed": passed, "message": message}
     page.context.close()
+
+
+def test_the_page_says_its_checks_share_r_with_the_code_and_the_grade_does_not(site):
+    text = " ".join((site / "tutorial.html").read_text().split())
+    assert "the checks try your code on public cases, in the same R as your code" in text
+    assert "<code>nncourse grade</code> runs your code in an R of its own, apart from the checks and their hidden cases" in text

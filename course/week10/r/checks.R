@@ -1,7 +1,10 @@
 # The checks of the tutorial "Working with Neural Networks", R track.
 #
 # The same code runs in R (source("checks.R"); check_exercise_1(train)), in the tutorial page
-# (webR) and in `nncourse grade` (system R or webR in Node, in a sandbox). It holds no
+# (webR) and in `nncourse grade` (system R or webR in Node, in a sandbox). In R and in the page
+# the student's code and the check share one R: feedback on public cases. `nncourse grade`
+# runs the code in an R of its own and these checks in another, where each student function
+# is a stand-in that sends its arguments over (nncourse.course.rpair). It holds no
 # solution: the cases (inputs, expected values, and the values each typical mistake gives)
 # come in `nncourse_cases`, written above this code from the package's own algorithms
 # (public cases for students; cases drawn from the grading key's seed for the grader).
@@ -350,7 +353,7 @@ check_exercise_8 <- function(margin) nn_check("8", function() {
 
 # ---------------------------------------------------------------- running a box
 
-# Run one box of the tutorial as the page, the grader and webR in Node all do: the student's
+# Run one box of the tutorial as the page and webR in Node do, in one R: the student's
 # `code` in a fresh environment (visible values printed, as at the console), then, when
 # `mode` is "check", the box's `call`. Returns c(status, message): status "ran", "error",
 # "passed" or "failed". `limit`: seconds the code itself may run (Inf: until Stop).

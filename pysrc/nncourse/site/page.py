@@ -86,7 +86,8 @@ def tutorial_page() -> str:
 <p>{prose(meta["intro"])}</p>
 <div class="bar"><span id="r-status" data-state="starting">R is starting ...</span>
 <button id="download">Download my work</button></div>
-<p class="offline">Checks in R: <a href="checks.R" download>checks.R</a> (<code>source("checks.R")</code> in RStudio, then e.g. <code>check_exercise_1(train)</code>). Tutorial version {rtrack.version()}.</p></header>
+<p class="offline">Checks in R: <a href="checks.R" download>checks.R</a> (<code>source("checks.R")</code> in RStudio, then e.g. <code>check_exercise_1(train)</code>). Tutorial version {rtrack.version()}.</p>
+<p class="offline">Here and with <code>source()</code> the checks try your code on public cases, in the same R as your code: feedback, not the grade. <code>nncourse grade</code> runs your code in an R of its own, apart from the checks and their hidden cases, and sees only what your functions return.</p></header>
 <main>{body}</main>
 <script type="application/json" id="nncourse-track">{_json_in_script(_page_data())}</script>
 <script type="module">{_bundle_in_script()}</script>
