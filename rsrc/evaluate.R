@@ -7,9 +7,12 @@
 
 # Output goes to a file, not a textConnection: appending to a textConnection copies
 # what it holds, so a million printed lines would take hours; a file takes seconds.
+# R's bytes come back as they were printed: in a UTF-8 locale they go to the file
+# unconverted (a connection converting to UTF-8 drops a line with invalid bytes whole),
+# and bytes that are not UTF-8 are read back as U+FFFD, one per byte.
 nncourse_capture <- function(run) {
   path <- tempfile("nncourse-output-")
-  con <- file(path, open = "wt", encoding = "UTF-8")
+  con <- file(path, open = "wt", encoding = if (isTRUE(l10n_info()$`UTF-8`)) "native.enc" else "UTF-8")
   sink(con)
   depth <- sink.number()
   on.exit({
@@ -20,7 +23,8 @@ nncourse_capture <- function(run) {
   run()
   while (sink.number() >= depth) sink()
   flush(con)
-  paste(readLines(path, encoding = "UTF-8", warn = FALSE), collapse = "\n")
+  lines <- readLines(path, encoding = "UTF-8", warn = FALSE)
+  paste(iconv(lines, "UTF-8", "UTF-8", sub = "\uFFFD"), collapse = "\n")
 }
 
 # The source of one parsed expression. as.character(srcref) cuts by the srcref's byte

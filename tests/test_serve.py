@@ -4,6 +4,7 @@ Loopback only; every wait is bounded."""
 
 import socket
 import threading
+import time
 
 import pytest
 
@@ -119,6 +120,7 @@ def test_200_connections_at_once_all_get_the_deck(deck):
     # with a small listen backlog the ones past it wait for SYN retries (1 s, 3 s, ...).
     httpd = serve.server(deck, 0)
     port = httpd.server_address[1]
+    serving = threading.Thread(target=httpd.serve_forever, daemon=True)
     clients = []
     try:
         for _ in range(200):
@@ -126,13 +128,14 @@ def test_200_connections_at_once_all_get_the_deck(deck):
             sock.settimeout(0.9)  # a retried SYN takes a full second: a queued connection none
             sock.connect(("127.0.0.1", port))
             clients.append(sock)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        serving.start()
         for sock in clients:
-            sock.settimeout(30)
             sock.sendall(f"GET /deck.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        deadline = time.monotonic() + 60  # for all 200: a bound, never reached when each is taken
         replies = []
         for sock in clients:
             parts = []
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
             while chunk := sock.recv(65536):
                 parts.append(chunk)
             replies.append(b"".join(parts))
@@ -141,5 +144,6 @@ def test_200_connections_at_once_all_get_the_deck(deck):
     finally:
         for sock in clients:
             sock.close()
-        httpd.shutdown()
+        if serving.is_alive():  # shutdown() waits for a serve_forever that was started
+            httpd.shutdown()
         httpd.server_close()
