@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from nncourse.repro import computed, engines as r_engines, html_report, json_report, ledger, report, text_report
-from nncourse.repro.judging import Row, Side, judge_printed
+from nncourse.repro.judging import Row, Side, judge_printed, verbatim
 
 from conftest import chromium_or_skip
 
@@ -180,7 +180,7 @@ def test_each_r_entry_has_a_result_per_engine_named_with_its_r(r, webr, built):
     # the R-version rule is applied to the R that needs it, and only there
     assert any(d.startswith("rule r-deviance-residuals") for d in glm.r["rpy2"].detail) == (r.version < (4, 3))
     assert not any(d.startswith("rule r-deviance-residuals") for d in glm.r["webr"].detail)
-    assert "R 4.6.0 (webR) prints 6 of the lecture's 6 R outputs verbatim" in report.verbatim(built)
+    assert "R 4.6.0 (webR) prints 6 of the lecture's 6 R outputs verbatim" in verbatim(built)
     text = text_report.as_text(built)
     assert "R 4.6.0 (webR)" in text and re.search(rf"R {r.version[0]}\.{r.version[1]}\.\d+ \(rpy2\)", text)
 

@@ -50,7 +50,6 @@ def test_the_walk_sees_the_layers():
     assert "nncourse.commands.console" in edges["nncourse.commands.grade"]  # `from .console import ...`
 
 
-@pytest.mark.xfail(strict=True, reason="repro.report <-> repro.html_report (the report's split, from main); the course's cycle is gone (the exercise registry)")
 def test_no_import_cycle():
     edges = graph()
     state: dict[str, str] = {}

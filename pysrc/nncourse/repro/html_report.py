@@ -7,8 +7,7 @@ from __future__ import annotations
 import html
 
 from . import study_plots
-from .judging import STATUS_TEXT, Side
-from .report import Report, verbatim
+from .judging import STATUS_TEXT, Side, verbatim
 
 CSS = """
 * { box-sizing: border-box; }
@@ -40,7 +39,7 @@ def _side_cell(side: Side | None, printed: str) -> str:
     return f'<td><span class="badge {side.status}">{e(STATUS_TEXT[side.status])}</span>{shown}<ul class="detail">{detail}</ul></td>'
 
 
-def _row(report: Report, row) -> str:
+def _row(report, row) -> str:
     e = html.escape
     head = f'<td><b>{e(row.entry.id)}</b><br><small>{e(row.entry.slide)}</small><br><code>{e(row.entry.expression)}</code></td>'
     printed = f"<td><pre>{e(row.entry.printed)}</pre></td>"
@@ -53,14 +52,14 @@ def _row(report: Report, row) -> str:
     return f'<tr id="{e(row.entry.id)}">{head}{printed}{sides}{status}</tr>'
 
 
-def _environment(report: Report) -> str:
+def _environment(report) -> str:
     e = html.escape
     env = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in report.environment.items() if k != "r_engines")
     env += "".join(f"<tr><th>R engine {e(k)}</th><td>{e(v['label'])}: {e(v['r'])}</td></tr>" for k, v in report.environment.get("r_engines", {}).items())
     return f'<table><colgroup><col class="entry"><col></colgroup>{env}</table>'
 
 
-def _errata(report: Report) -> str:
+def _errata(report) -> str:
     e = html.escape
     return "".join(
         f'<div class="erratum"><h3>{e(ev.erratum.title)}</h3><p><i>{e(ev.erratum.slide)}</i></p><p>{e(ev.erratum.detail)}</p>'
@@ -70,7 +69,7 @@ def _errata(report: Report) -> str:
     )
 
 
-def as_html(report: Report) -> str:
+def as_html(report) -> str:
     """One self-contained page: the verdict, the table, the environment, the errata."""
     e = html.escape
     if report.damage:

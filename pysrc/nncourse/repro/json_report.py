@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..paths import REPORT_SCHEMA
 from .judging import Side
-from .report import Report
 
 SCHEMA_PATH = REPORT_SCHEMA
 
@@ -13,8 +12,8 @@ def _side(s: Side | None):
     return None if s is None else {"status": s.status, "shown": s.shown, "detail": s.detail, "percentiles": s.percentiles}
 
 
-def as_json(report: Report) -> dict:
-    """The report for machines; validates against ``report.schema.json``."""
+def as_json(report) -> dict:
+    """A :class:`~nncourse.repro.report.Report` for machines; validates against ``report.schema.json``."""
     return {
         "lecture": "Week 10: Neural Networks (POP77032)",
         "environment": report.environment,

@@ -98,3 +98,19 @@ def judge_band(entry: ledger.Entry, runs: np.ndarray) -> Side:
         {"printed": b.printed.text, "low": b.low, "high": b.high, "percentile": b.percentile, "inside": b.inside} for b in bands
     ]
     return Side(status, f"{len(runs)} seeded runs", detail, percentiles)
+
+
+def verbatim(report) -> list[str]:
+    """Per R engine of a :class:`~nncourse.repro.report.Report`, how many of the lecture's R outputs it prints verbatim: as printed, with
+    only the rules for the lecture text's extraction (no rule for this R's version)."""
+    lines = []
+    r_rows = [row for row in report.rows if row.entry.language == "r"]
+    for run in report.engines:
+        if not run.ran:
+            continue
+        version_rules = set(ledger.rules_for("r", run.version)) - set(ledger.rules_for("r"))
+        needed = [row.entry.id for row in r_rows if any(d.startswith(f"rule {rule}") for rule in version_rules for d in row.r[run.name].detail)]
+        exact = [row.entry.id for row in r_rows if row.r[run.name].status == "as-printed" and row.entry.id not in needed]
+        said = f" (with the R-version rule for {', '.join(needed)})" if needed else ""
+        lines.append(f"{run.head} prints {len(exact)} of the lecture's {len(r_rows)} R outputs verbatim{said}")
+    return lines

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import computed, engines as r_engines, environment, errata, ledger
+from . import computed, engines as r_engines, environment, errata, html_report, json_report, ledger, text_report
 from .judging import SEVERITY, Row, Side, judge_band, judge_numbers, judge_printed
 
 RUNS = 2000  # seeded runs per stochastic entry, by default: all trained at once (nncourse.algorithms.studies)
@@ -141,26 +141,8 @@ def judge_row(entry: ledger.Entry, python: dict, samples: dict, ran: list, tol: 
     return Row(entry, judge_numbers(entry, value, np.array2string(value, precision=8), tol), r)
 
 
-def verbatim(report: Report) -> list[str]:
-    """Per R engine, how many of the lecture's R outputs it prints verbatim: as printed, with
-    only the rules for the lecture text's extraction (no rule for this R's version)."""
-    lines = []
-    r_rows = [row for row in report.rows if row.entry.language == "r"]
-    for run in report.engines:
-        if not run.ran:
-            continue
-        version_rules = set(ledger.rules_for("r", run.version)) - set(ledger.rules_for("r"))
-        needed = [row.entry.id for row in r_rows if any(d.startswith(f"rule {rule}") for rule in version_rules for d in row.r[run.name].detail)]
-        exact = [row.entry.id for row in r_rows if row.r[run.name].status == "as-printed" and row.entry.id not in needed]
-        said = f" (with the R-version rule for {', '.join(needed)})" if needed else ""
-        lines.append(f"{run.head} prints {len(exact)} of the lecture's {len(r_rows)} R outputs verbatim{said}")
-    return lines
-
-
 def write(report: Report, fmt: str, output: Path | None) -> str | None:
     """Render in ``fmt`` ("text", "html", "json"); write to ``output`` when given, else return the text."""
-    from . import html_report, json_report, text_report
-
     if fmt == "text":
         text = text_report.as_text(report)
     elif fmt == "json":

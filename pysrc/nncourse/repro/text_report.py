@@ -3,15 +3,14 @@ noise, bands, the environment and the errata."""
 
 from __future__ import annotations
 
-from .judging import STATUS_TEXT, Side
-from .report import Report, verbatim
+from .judging import STATUS_TEXT, Side, verbatim
 
 
 def _side_summary(side: Side | None) -> str:
     return "-" if side is None else STATUS_TEXT[side.status]
 
 
-def as_text(report: Report) -> str:
+def as_text(report) -> str:
     """A terminal table, then the details worth reading: failures, noise, bands, errata."""
     width = max(len(r.entry.id) for r in report.rows)
     lines = ["Week 10: Neural Networks -- which lecture outputs reproduce on this machine", ""]

@@ -41,7 +41,6 @@
       });
       html("pre", { class: "live-r-text" }, "", panel);
     }
-    panel.scrollIntoView({ block: "nearest" });
     return panel.querySelector(".live-r-text");
   }
 
@@ -82,7 +81,11 @@
   async function run(listing) {
     listing.dataset.runs = Number(listing.dataset.runs || 0) + 1; // counted by render --check
     const out = panelFor(listing);
-    const say = (text) => (out.textContent = text);
+    const say = (text) => {
+      out.textContent = text;
+      const panel = out.closest(".live-r-output");
+      panel.closest("section").scrollTop = panel.offsetTop - 8; // the slide (only it) scrolls to the panel
+    };
     if (location.protocol === "file:") {
       say("Live R needs a web server: run `nncourse serve` and open the address it prints.\n(webR, R in the browser, cannot start from a file.)");
       return;
