@@ -140,7 +140,7 @@ def rscript() -> str:
 
 
 ENGINES = ("rscript", "webr")  # the system R, or R 4.6 as webR in Node.js
-WEBR_ENGINE = Path(__file__).with_name("rtrack_webr.mjs")
+WEBR_ENGINE = paths.RTRACK_WEBR
 
 
 def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript") -> BoxVerdict:

@@ -123,13 +123,19 @@ def _front_matter(text: str) -> tuple[dict, str]:
     try:
         front = yaml.safe_load(text[4:end]) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise ValueError(f"the front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        raise ValueError(f"the front matter is not valid YAML{yaml_problem(exc, first_line=2)}") from None
     if not isinstance(front, dict):
         raise ValueError(f"the front matter must be YAML keys and values, got a {type(front).__name__}")
     check_settings(front, "the front matter")
     return front, text[end + 5 :]
+
+
+def yaml_problem(exc, *, first_line: int) -> str:
+    """What YAML said is wrong and on which line of the file (the YAML's first line being
+    ``first_line``): " (line N): problem"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + first_line})" if mark is not None else ""
+    return f"{where}: {getattr(exc, 'problem', None) or exc}"
 
 
 def check_settings(settings: dict, where: str) -> None:
@@ -227,9 +233,7 @@ def project_options(folder: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"{project}: cannot read it: {exc}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise RenderError(f"{project}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        raise RenderError(f"{project}: not valid YAML{yaml_problem(exc, first_line=1)}") from None
     if not isinstance(options, dict):
         raise RenderError(f"{project}: expected YAML keys and values (project:, format:, execute:), got a {type(options).__name__}")
     try:

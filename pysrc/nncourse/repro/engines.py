@@ -90,9 +90,9 @@ def _not_started(name: str, said: str) -> EngineRun:
     or installed and answering that the project's R does not load (damage: R's own error,
     "Error in ..." or "Error: ...", from sourcing ``rsrc/``). The engine's check of what is
     installed tells the first apart."""
-    from ..r import bridge
+    from ..r import bridge, engines
 
-    probe = bridge.Rpy2Engine() if name == "rpy2" else bridge.WebREngine()
+    probe = engines.engine(name)
     try:
         probe.start()
     except bridge.RUnavailable:

@@ -11,12 +11,11 @@ import html
 import json
 import re
 import subprocess
-from pathlib import Path
 
 from ..course import rtrack
 from .. import paths
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = paths.SITE_ASSETS
 
 
 class PageError(RuntimeError):
