@@ -21,10 +21,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from .. import paths
 from . import sandbox
 
-STUDENT = Path(__file__).with_name("rtrack_student.R")
-CHECKER = Path(__file__).with_name("rtrack_checker.R")
+STUDENT = paths.RTRACK_STUDENT
+CHECKER = paths.RTRACK_CHECKER
 LINE_CAP = 64 * 2**20  # bytes one reply line may hold; a longer one counts as no reply
 ENDED = "R ended before the check gave a verdict: did the code call q() or crash R?"
 
