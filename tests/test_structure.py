@@ -80,6 +80,41 @@ def test_no_module_imports_another_modules_private_name():
     assert taken == []
 
 
+def modules_bound(name: str, path: Path, tree) -> dict[str, str]:
+    """The local names that stand for another nncourse module (``from . import sandbox``,
+    ``import nncourse.course.sandbox as sandbox``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            for alias in node.names:
+                if f"{base}.{alias.name}" in MODULES:
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES and alias.asname:
+                    bound[alias.asname] = alias.name
+    return bound
+
+
+def test_no_module_reaches_into_another_modules_private_names():
+    reached = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(), str(path))
+        bound = modules_bound(name, path, tree)
+        reached += [
+            f"{name} uses {bound[node.value.id]}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
+            and node.attr.startswith("_") and not node.attr.startswith("__") and bound[node.value.id] != name
+        ]
+    assert reached == []
+
+
 def test_only_paths_computes_where_files_are():
     users = sorted(
         name

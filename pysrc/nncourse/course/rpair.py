@@ -36,8 +36,8 @@ class _R:
 
     def __init__(self, script: Path, rscript: str, budget: float, stream: str):
         limits = sandbox.Limits(cpu_seconds=int(budget) + 30)
-        prefix = sandbox._bwrap_argv() if sandbox.reason_unavailable() is None else []
-        argv = [*sandbox._limits_argv(limits), *prefix, rscript, "--vanilla", "-e", script.read_text(encoding="utf-8")]
+        prefix = sandbox.bwrap_argv() if sandbox.reason_unavailable() is None else []
+        argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", "-e", script.read_text(encoding="utf-8")]
         out = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL} if stream == "stdout" else {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, **out, env={**sandbox.child_env(), "LANG": "C.UTF-8"},
                                         start_new_session=True, cwd="/")

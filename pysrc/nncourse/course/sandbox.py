@@ -73,7 +73,7 @@ def _readable_roots() -> list[str]:
     return system + kept
 
 
-def _bwrap_argv() -> list[str]:
+def bwrap_argv() -> list[str]:
     argv = ["bwrap", "--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "NNCOURSE_SANDBOX", "bwrap"]
     for link in ("bin", "lib", "lib64", "sbin"):
@@ -95,7 +95,7 @@ def _bwrap_argv() -> list[str]:
     return argv + ["--unshare-all"]
 
 
-def _limits_argv(limits: Limits) -> list[str]:
+def limits_argv(limits: Limits) -> list[str]:
     return ["prlimit", f"--as={limits.memory}", f"--cpu={limits.cpu_seconds}", f"--nproc={limits.processes}",
             f"--fsize={limits.file_size}", "--core=0", "--"]
 
@@ -107,7 +107,7 @@ def reason_unavailable() -> str | None:
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian: apt-get install {'bubblewrap' if tool == 'bwrap' else 'util-linux'})"
     try:
-        done = subprocess.run([*_bwrap_argv(), sys.executable, "-c", "pass"], capture_output=True, timeout=60)
+        done = subprocess.run([*bwrap_argv(), sys.executable, "-c", "pass"], capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not start: {exc}"
     if done.returncode != 0:
@@ -183,8 +183,8 @@ class Sandboxed:
         check_mode(mode)
         ours, theirs = socket.socketpair()
         os.set_inheritable(theirs.fileno(), True)
-        prefix = _bwrap_argv() if mode == "bwrap" else []
-        argv = [*_limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno())]
+        prefix = bwrap_argv() if mode == "bwrap" else []
+        argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno())]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(), start_new_session=True)
