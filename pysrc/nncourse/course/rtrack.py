@@ -164,7 +164,7 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine
         command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
         given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
         try:
-            done = subprocess.run(sandboxed(command, folder), input=given, capture_output=True, text=True, env=env,
+            done = subprocess.run(sandboxed(command, folder, readable=(WEBR_ENGINE, paths.node_modules())), input=given, capture_output=True, text=True, env=env,
                                   timeout=budget + 30, cwd=folder)
         except subprocess.TimeoutExpired:
             return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
@@ -183,13 +183,16 @@ def student_setup() -> str:
     return prelude() + "\n" + "\n".join(f"{name} <- function(...) invisible(NULL)" for name in names)
 
 
-def sandboxed(command: list[str], folder: Path) -> list[str]:
-    """``command`` inside bubblewrap (read-only root, ``folder`` writable, no network, own PID
-    namespace) when bwrap is installed and usable; else as it is."""
+def sandboxed(command: list[str], folder: Path, readable=()) -> list[str]:
+    """``command`` inside bubblewrap (read-only root, a private /tmp with ``folder`` writable in
+    it, no network, own PID namespace) when bwrap is installed and usable; else as it is. The
+    ``readable`` paths are bound again over the private /tmp (read-only, as their real files),
+    so that a project or a virtual environment that lives under /tmp is still seen."""
     bwrap = shutil.which("bwrap")
     if bwrap is None or not _bwrap_works(bwrap):
         return command
-    return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+    rebound = [arg for path in readable for real in [os.path.realpath(path)] for arg in ("--ro-bind", real, real)]
+    return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *rebound,
             "--bind", str(folder), str(folder), "--unshare-all", "--die-with-parent", "--new-session", "--", *command]
 
 
