@@ -268,6 +268,7 @@ def test_damaged_r_files_fail_the_report_naming_them(r, webr, tmp_path, damage, 
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     damaged = [line for line in done.stderr.splitlines() if line.startswith("nncourse report: the project is damaged: ")]
     assert len(damaged) == 2 and all(re.search(said, line) for line in damaged), done.stderr
+    assert not any(line.rstrip().endswith((";", ",")) for line in damaged), damaged  # the set-up hint cut whole
     assert "THE PROJECT IS DAMAGED:" in done.stdout and "not here" not in done.stdout
 
 

@@ -99,7 +99,7 @@ def _not_started(name: str, said: str) -> EngineRun:
         return EngineRun(name, reason=said)
     if not re.search(r"\bError( in |: )", said):
         return EngineRun(name, reason=said)
-    said = said.replace(f" {bridge.SETUP_HINT}.", "").rstrip(".")
+    said = re.sub(rf"[;.]? {re.escape(bridge.SETUP_HINT)}\.$", "", said).rstrip(".")
     return EngineRun(name, damage=f"R is installed for {name}, but the project's R files (rsrc/) do not load: {said}")
 
 
