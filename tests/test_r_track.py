@@ -178,3 +178,26 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
     assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_2", "exercise_2_r", "exercise_3", "exercise_8"]
     graded = rtrack.grade_with_key(download("right.json", {}), key, budget=20)
     assert [c for c, v in graded.items() if not v.passed] == []
+
+
+def test_the_r_track_honours_the_sandbox_choice(tmp_path, monkeypatch):
+    """`nncourse grade --sandbox none` gives up the sandbox for the R track too (R writes where
+    the user can), and bwrap keeps the file system read-only; an unknown mode is refused."""
+    from nncourse.course import grade, key as keys
+
+    written = tmp_path / "written-by-r.txt"
+    code = f'try(writeLines("x", "{written}"), silent = TRUE)\n' + CORRECT["8"][0]
+    assert rtrack.grade_box(BOX["8"], code, PUBLIC, budget=30, sandbox="bwrap").passed
+    assert not written.exists()
+    assert rtrack.grade_box(BOX["8"], code, PUBLIC, budget=30, sandbox="none").passed
+    assert written.read_text() == "x\n"
+    with pytest.raises(ValueError, match="sandbox: expected one of"):
+        rtrack.grade_box(BOX["8"], code, PUBLIC, sandbox="nope")
+    seen = []
+    monkeypatch.setattr(rtrack, "grade_box", lambda box, code, checks, **options: seen.append(options["sandbox"]) or rtrack.BoxVerdict(box["id"], True, "ok"))
+    download = tmp_path / "work.json"
+    download.write_text('{"format": "%s", "boxes": {}}' % rtrack.SUBMISSION_FORMAT)
+    keys.new(tmp_path / "key.toml")
+    [submission] = grade.read_submissions([download])
+    assert grade.grade_one(submission, keys.load(tmp_path / "key.toml"), budget=10, sandbox="none").total > 0
+    assert seen and set(seen) == {"none"}
