@@ -282,3 +282,16 @@ def test_a_submission_is_read_not_run(tmp_path):
     script.write_text("import os\nos._exit(9)\n")
     [submission] = grade.read_submissions([script])  # the grader itself runs none of it
     assert submission.id == "sneaky.py" and submission.cells == ["import os\nos._exit(9)"]
+
+
+def test_an_answer_finds_the_sandbox_as_a_notebook_check_does_not_as_the_run_left_it(tmp_path):
+    """The run and the answers share one sandbox per submission: what the run leaves in /tmp
+    is gone before the first answer opens (a notebook's check starts with an empty /tmp too)."""
+    script = tmp_path / "leaves.py"
+    script.write_text("from nncourse import tutorial\nopen('/tmp/left-by-the-run', 'w').write('x')\n"
+                      "def margin(params, x):\n    import os\n    if os.path.exists('/tmp/left-by-the-run'):\n        return 0.0\n"
+                      "    return x @ params[:-1] + params[-1]\n\ntutorial.check_exercise_8(margin)\n")
+    keys.new(tmp_path / "key.toml")
+    graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=30, sandbox="bwrap")
+    assert graded.verdicts["exercise_8"].passed, graded.verdicts["exercise_8"]
+    assert graded.notes == [] and graded.where["exercise_8"] == "cell 1, line 9"
