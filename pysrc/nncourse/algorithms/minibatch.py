@@ -121,7 +121,14 @@ def _floyd_row(doubles: list[float], n: int) -> list[int]:
     return rows
 
 
+def chunks(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
+    """The minibatches of a single run, ``chunk`` steps at a time: arrays of shape
+    ``(steps in the chunk, batch_size)`` in NumPy's index type, ready to gather rows with."""
+    for start in range(0, steps, chunk):
+        yield draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace).astype(np.intp, copy=False)
+
+
 def batches(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
     """Each step's minibatch in turn (the loop of a single run), drawn ``chunk`` steps at a time."""
-    for start in range(0, steps, chunk):
-        yield from draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace)
+    for indices in chunks(rng, n, batch_size, steps, replace=replace, chunk=chunk):
+        yield from indices
