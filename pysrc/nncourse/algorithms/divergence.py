@@ -69,7 +69,7 @@ class Watch:
         """Look at the parameters (and the loss) after ``step``; warn once if they ran away."""
         if self.warned:
             return
-        values = np.concatenate([np.ravel(p) for p in params])
+        values = params[0] if len(params) == 1 else np.concatenate([np.ravel(p) for p in params])
         if not np.isfinite(values).all():
             self.warn(step, "the parameters became infinite or NaN")
         elif loss is not None and not np.isfinite(loss):
