@@ -35,13 +35,16 @@ def pytest_xdist_auto_num_workers(config):
 def pytest_collection_modifyitems(config, items):
     """A test that uses a module-scoped fixture runs on the worker that runs the rest of its
     module (``--dist loadgroup``), so the fixture (a class graded, the deck executed, a
-    handout printed, the wheel built) is made once, not once per worker."""
+    handout printed, the wheel built) is made once, not once per worker. The groups go
+    first: the longest units of work start first, the single tests fill in around them."""
     for item in items:
         definitions = getattr(item, "_fixtureinfo", None)
         if item.get_closest_marker("xdist_group") or definitions is None:
             continue
         if any(d.scope == "module" for defs in definitions.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)  # stable: the order within stays
 
 
 def made_once(tmp_path_factory, name: str, make) -> Path:
