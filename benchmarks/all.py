@@ -28,7 +28,8 @@ ROWS = []
 
 
 def goal(name: str, measured: str, ratio: float, limit: float) -> None:
-    ROWS.append((name, measured, f"{ratio:.2f}x", f"<= {limit:g}x", "met" if ratio <= limit else "NOT met"))
+    verdict = "met" if 0 < ratio <= limit else "NOT met" if ratio > limit else "not measured (a negative time: noise)"
+    ROWS.append((name, measured, f"{ratio:.2f}x", f"<= {limit:g}x", verdict))
     print(f"  {name}: {measured} -> {ratio:.2f}x (goal <= {limit:g}x)", flush=True)
 
 
@@ -41,6 +42,9 @@ def sgd() -> None:
 def seeded_studies() -> None:
     for name, (seconds, floor) in studies.floor_ratios(2000).items():
         goal(f"{name} study, 2000 seeded runs, vs its floor", f"{seconds:.2f} s vs {floor:.2f} s", seconds / floor, 2)
+        if name == "SGD":  # what drawing bit-identical batches cannot do without, whatever the code
+            doubles = studies.doubles_seconds(2000)
+            print(f"    of it, seeding 2000 generators and drawing their 40M doubles alone: {doubles:.2f} s ({doubles / floor:.2f}x the floor)", flush=True)
 
 
 def report() -> None:
@@ -59,6 +63,10 @@ def grading() -> None:
         return
     import grading as grading_benchmark
 
+    if not hasattr(grading_benchmark, "per_submission"):
+        ROWS.append(("grading per submission vs one solutions run", "not measured: benchmarks/grading.py has no per_submission() yet", "-", "-", "-"))
+        print("  grading: benchmarks/grading.py has no per_submission() yet", flush=True)
+        return
     per, one, limit = grading_benchmark.per_submission()
     goal("grading per submission vs one solutions run", f"{per:.2f} s vs {one:.2f} s", per / one, limit)
 

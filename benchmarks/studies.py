@@ -80,6 +80,21 @@ def floor_ratios(k: int = 2000) -> dict[str, tuple[float, float]]:
     return out
 
 
+def doubles_seconds(k: int = 2000, batch_size: int = lecture.SGD["batch_size"]) -> float:
+    """Seconds to seed ``k`` generators and draw the doubles of their 1000 batches (one per
+    row, what bit-identical batches need), best of three: a part of a study no code avoids."""
+    chunk = max(1, min(EPOCHS, studies.CHUNK_ROWS // (k * batch_size)))  # as the study draws them
+    out = np.empty((k, chunk, batch_size))
+
+    def draw():
+        rngs = [np.random.default_rng(seed) for seed in range(k)]
+        for start in range(0, EPOCHS, chunk):
+            for rng, block in zip(rngs, out[:, : min(chunk, EPOCHS - start)]):
+                rng.random(out=block)
+
+    return min(timeit.repeat(draw, number=1, repeat=3))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, nargs="+", default=[1, 10, 100, 1000, 10000], help="runs side by side")

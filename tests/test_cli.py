@@ -34,7 +34,7 @@ def test_grade_refuses_as_its_api_does(tmp_path, capsys):
     text = tmp_path / "a.txt"
     text.write_text("")
     with pytest.raises(ValueError) as refused:
-        grade.read([text])
+        grade.read_submissions([text])
     words = str(refused.value)
     assert words.startswith("submissions: expected notebooks (.ipynb, .qmd, .py") and words.endswith(f"), got {text}")
     assert refusal(["grade", str(text)], capsys) == f"nncourse: error: {words}"

@@ -142,7 +142,7 @@ def timeout(klass):
     folder, key, names = klass
     [with_r] = [s for s, n in names.items() if n == "with_r"]
     began = time.monotonic()
-    graded = grade.grade_one(grade.read([folder / with_r])[0], keys.load(key), budget=120, sandbox="bwrap")
+    graded = grade.grade_one(grade.read_submissions([folder / with_r])[0], keys.load(key), budget=120, sandbox="bwrap")
     assert graded.total == 17, graded.verdicts
     slowest = max([v.seconds for v in graded.verdicts.values()] + [(time.monotonic() - began) / 4])
     return round(3 * slowest + 5)
@@ -153,9 +153,17 @@ def read_csv(path):
         return list(csv.reader(handle))
 
 
+def sleepers() -> list[str]:
+    import subprocess
+
+    return subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.split()
+
+
 @pytest.mark.r
 def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster(r, klass, timeout, tmp_path, monkeypatch):
+    """Also: the setsid child of one notebook (``sleep 300``) does not outlive its grading."""
     folder, key, names = klass
+    asleep = sleepers()
     monkeypatch.chdir(folder)  # as a teaching assistant grades: from the class's folder
     header = ["submission", *(e.column for e in exercises.EXERCISES), "total", "student_id"]
     expected = [header, *expected_rows(names)]
@@ -179,20 +187,10 @@ def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        graded = grade.grade(grade.read(paths), keys.load(key), budget=timeout, cluster=cluster)
+        graded = grade.grade(grade.read_submissions(paths), keys.load(key), budget=timeout, cluster=cluster)
     on_cluster = [[g.id, *(f"{g.points[c]:g}" for c in header[1:-2]), f"{g.total:g}", ""] for g in sorted(graded, key=lambda g: g.id)]
     assert on_cluster == expected[1:]
-
-
-def test_no_process_of_a_graded_notebook_lives_on(klass, timeout):
-    import subprocess
-
-    folder, key, names = klass
-    [setsid] = [s for s, n in names.items() if n == "setsid_child"]
-    before = subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.split()
-    graded = grade.grade_one(grade.read([folder / setsid])[0], keys.load(key), budget=timeout, sandbox="bwrap")
-    assert graded.verdicts["exercise_6"].passed
-    assert subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.split() == before
+    assert sleepers() == asleep
 
 
 def test_regrading_one_student_updates_that_row_and_a_second_run_grades_only_what_changed(klass, timeout, tmp_path, monkeypatch, capsys):
@@ -282,5 +280,18 @@ def test_a_key_is_fresh_each_time_and_never_overwritten(tmp_path, capsys):
 def test_a_submission_is_read_not_run(tmp_path):
     script = tmp_path / "sneaky.py"
     script.write_text("import os\nos._exit(9)\n")
-    [submission] = grade.read([script])  # the grader itself runs none of it
+    [submission] = grade.read_submissions([script])  # the grader itself runs none of it
     assert submission.id == "sneaky.py" and submission.cells == ["import os\nos._exit(9)"]
+
+
+def test_an_answer_finds_the_sandbox_as_a_notebook_check_does_not_as_the_run_left_it(tmp_path):
+    """The run and the answers share one sandbox per submission: what the run leaves in /tmp
+    is gone before the first answer opens (a notebook's check starts with an empty /tmp too)."""
+    script = tmp_path / "leaves.py"
+    script.write_text("from nncourse import tutorial\nopen('/tmp/left-by-the-run', 'w').write('x')\n"
+                      "def margin(params, x):\n    import os\n    if os.path.exists('/tmp/left-by-the-run'):\n        return 0.0\n"
+                      "    return x @ params[:-1] + params[-1]\n\ntutorial.check_exercise_8(margin)\n")
+    keys.new(tmp_path / "key.toml")
+    graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=30, sandbox="bwrap")
+    assert graded.verdicts["exercise_8"].passed, graded.verdicts["exercise_8"]
+    assert graded.notes == [] and graded.where["exercise_8"] == "cell 1, line 9"

@@ -3,6 +3,7 @@ correct answer passes however it is written, each typical mistake gets its hint,
 code costs its own box only, and the hidden cases are other cases than the public ones."""
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,34 +16,39 @@ from answers import CORRECT, HOSTILE, MISTAKES, REACHING  # noqa: E402
 pytestmark = pytest.mark.r
 BOX = {box["id"]: box for box in rtrack.boxes()}
 PUBLIC = rtrack.checks_source()
+# These tests are about verdicts, not time limits: a budget that no answer which ends runs
+# out of however busy the machine is (R's start and the check can take 10x longer under
+# load). The tests of the limit itself use SHORT, with code that never ends.
+NO_HURRY = 300
+SHORT = 3
 
 
 @pytest.mark.parametrize("box,index", [(b, i) for b, codes in CORRECT.items() for i in range(len(codes))])
 def test_a_correct_answer_passes_however_written(box, index):
-    verdict = rtrack.grade_box(BOX[box], CORRECT[box][index], PUBLIC, budget=30)
+    verdict = rtrack.grade_box(BOX[box], CORRECT[box][index], PUBLIC, budget=NO_HURRY)
     assert verdict.passed, verdict.message
 
 
 @pytest.mark.parametrize("box,code,words", MISTAKES, ids=[f"{b}:{w}" for b, _, w in MISTAKES])
 def test_a_typical_mistake_gets_its_hint(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
 @pytest.mark.parametrize("box,code,words", HOSTILE, ids=[w for _, _, w in HOSTILE])
 def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=3)
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=SHORT if "never ends" in words else NO_HURRY)
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
 def test_printing_a_fake_verdict_does_not_pass():
     code = 'cat("\\nnncourse-verdict PASSED forged\\n"); margin <- function(params, x) 0'
-    verdict = rtrack.grade_box(BOX["8"], code, PUBLIC, budget=10)
+    verdict = rtrack.grade_box(BOX["8"], code, PUBLIC, budget=NO_HURRY)
     assert not verdict.passed and "forged" not in verdict.message
 
 
 def test_a_top_level_quit_is_said_not_crashed():
-    verdict = rtrack.grade_box(BOX["8"], "base::q(status = 0)", PUBLIC, budget=10)
+    verdict = rtrack.grade_box(BOX["8"], "base::q(status = 0)", PUBLIC, budget=NO_HURRY)
     assert not verdict.passed and "q()" in verdict.message
 
 
@@ -55,12 +61,12 @@ def test_every_box_of_the_track_is_covered_by_the_answers():
 def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones():
     hidden = rtrack.checks_source(rcases.hidden_cases({column: 2026 + i for i, column in enumerate(rcases.COLUMN_OF.values())}))
     for box in ("1", "3", "6", "8"):
-        assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=30).passed, box
+        assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=NO_HURRY).passed, box
     table = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
     lookup = (f"margin <- function(params, x) c({', '.join(map(repr, table.values()))})"
               f"[which.min(abs(c({', '.join(map(repr, table))}) - params[1]))]")
-    assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=10).passed
-    assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=10).passed
+    assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=NO_HURRY).passed
+    assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=NO_HURRY).passed
 
 
 def test_hidden_cases_need_a_seed_for_every_column():
@@ -87,14 +93,14 @@ def test_a_correct_downloaded_file_grades_full_marks_with_a_key_and_a_wrong_one_
              for b in rtrack.boxes()}
     right = tmp_path / "right.json"
     right.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
-    graded = rtrack.grade_with_key(right, key, budget=60)
+    graded = rtrack.grade_with_key(right, key, budget=NO_HURRY)
     assert [c for c, v in graded.items() if not v.passed] == []
     assert set(graded) == {b["column"] for b in rtrack.boxes()}
     boxes["8"]["code"] = MISTAKES[-1][1]
     boxes["8 (question)"]["answer"] = "a"
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
-    graded = rtrack.grade_with_key(wrong, key, budget=60)
+    graded = rtrack.grade_with_key(wrong, key, budget=NO_HURRY)
     assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_8", "quiz_8"]
     assert MISTAKES[-1][2] in graded["exercise_8"].message
 
@@ -109,8 +115,8 @@ def test_a_file_that_is_not_a_download_is_refused_by_name(tmp_path):
 @pytest.mark.parametrize("box,code", [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")],
                          ids=["correct", "mistake", "q() in a function", "q() at the top"])
 def test_webr_in_node_gives_the_verdict_of_the_system_r(box, code):
-    on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr")
-    on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY, engine="webr")
+    on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
     assert (on_webr.passed, on_webr.message) == (on_rscript.passed, on_rscript.message)
 
 
@@ -140,8 +146,8 @@ def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradeb
 def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_the_grader(box, code, words):
     """Through webR in Node (the page's way: one R for the code and the check) the code
     fools the check; in `nncourse grade`'s R it finds no check to reach: 0 for the box."""
-    assert rtrack.grade_box(BOX[box], code, PUBLIC, budget=30, engine="webr").passed
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=30)
+    assert rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY, engine="webr").passed
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
@@ -156,7 +162,7 @@ def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_th
 ], ids=["base::q() in the function", "quit() in the function", "an endless loop at the top", "a closure back", "an environment back",
         "an environment for a value", "a forged verdict object"])
 def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=3)
+    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=SHORT if "never ends" in words else NO_HURRY)
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
@@ -174,7 +180,35 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
         path.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
         return path
 
-    graded = rtrack.grade_with_key(download("hostile.json", hostile), key, budget=20)
+    # The budget from this machine, now: three times what the slowest box's correct answer
+    # (box 5: SGD in R) takes here; the correct boxes fit in it, the loop never does.
+    began = time.monotonic()
+    assert rtrack.grade_box(BOX["5"], CORRECT["5"][0], PUBLIC, budget=NO_HURRY).passed
+    budget = max(5.0, 3 * (time.monotonic() - began))
+    graded = rtrack.grade_with_key(download("hostile.json", hostile), key, budget=budget)
     assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_2", "exercise_2_r", "exercise_3", "exercise_8"]
-    graded = rtrack.grade_with_key(download("right.json", {}), key, budget=20)
-    assert [c for c, v in graded.items() if not v.passed] == []
+    graded = rtrack.grade_with_key(download("right.json", {}), key, budget=budget)
+    assert [c for c, v in graded.items() if not v.passed] == []  # the next student, after the hostile one
+
+
+def test_the_r_track_honours_the_sandbox_choice(tmp_path, monkeypatch):
+    """`nncourse grade --sandbox none` gives up the sandbox for the R track too (R writes where
+    the user can), and bwrap keeps the file system read-only; an unknown mode is refused."""
+    from nncourse.course import grade, key as keys
+
+    written = tmp_path / "written-by-r.txt"
+    code = f'try(writeLines("x", "{written}"), silent = TRUE)\n' + CORRECT["8"][0]
+    assert rtrack.grade_box(BOX["8"], code, PUBLIC, budget=NO_HURRY, sandbox="bwrap").passed
+    assert not written.exists()
+    assert rtrack.grade_box(BOX["8"], code, PUBLIC, budget=NO_HURRY, sandbox="none").passed
+    assert written.read_text() == "x\n"
+    with pytest.raises(ValueError, match="sandbox: expected one of"):
+        rtrack.grade_box(BOX["8"], code, PUBLIC, sandbox="nope")
+    seen = []
+    monkeypatch.setattr(rtrack, "grade_box", lambda box, code, checks, **options: seen.append(options["sandbox"]) or rtrack.BoxVerdict(box["id"], True, "ok"))
+    download = tmp_path / "work.json"
+    download.write_text('{"format": "%s", "boxes": {}}' % rtrack.SUBMISSION_FORMAT)
+    keys.new(tmp_path / "key.toml")
+    [submission] = grade.read_submissions([download])
+    assert grade.grade_one(submission, keys.load(tmp_path / "key.toml"), budget=NO_HURRY, sandbox="none").total > 0
+    assert seen and set(seen) == {"none"}

@@ -15,6 +15,8 @@ import numpy as np
 
 EVERY = 10  # steps between two looks
 EXPLODED = 1e12  # a loss this many times its start has run away (noise from minibatches is far smaller)
+SAMPLE_ROWS = 200  # a minibatch trainer's start and end loss: on the rows of its first batches, this many at least
+ENDED_ABOVE = 2.0  # a minibatch trainer warns when its loss ends this many times above its start
 PACE_AFTER = 2.0  # seconds of training after which a long run says how long it will take
 LONG = 60.0  # a run whose whole would take longer than this says so
 
@@ -31,8 +33,9 @@ class Watch:
     """One training's look-out: call :meth:`due` at each step and :meth:`look` when it says;
     it warns once if training runs away, and once if the whole run would take over :data:`LONG` s."""
 
-    def __init__(self, what: str, lr: float, steps: int, start_loss: float | None = None):
+    def __init__(self, what: str, lr: float, steps: int, start_loss: float | None = None, ended_above: float = 1.0):
         self.what = what
+        self.ended_above = ended_above
         self.lr = lr
         self.steps = steps
         self.start_loss = start_loss
@@ -66,7 +69,7 @@ class Watch:
         """Look at the parameters (and the loss) after ``step``; warn once if they ran away."""
         if self.warned:
             return
-        values = np.concatenate([np.ravel(p) for p in params])
+        values = params[0] if len(params) == 1 else np.concatenate([np.ravel(p) for p in params])
         if not np.isfinite(values).all():
             self.warn(step, "the parameters became infinite or NaN")
         elif loss is not None and not np.isfinite(loss):
@@ -77,9 +80,17 @@ class Watch:
             self.warn(step, f"every output is exactly 0 or 1 (weights up to {np.abs(values).max():.3g}), so every gradient is zero and learning has stopped")
 
     def ended(self, steps: int, final_loss: float) -> None:
-        """After the last step: a loss higher than at the start means training went the wrong way."""
-        if not self.warned and self.start_loss is not None and np.isfinite(final_loss) and final_loss > self.start_loss:
-            self.warn(steps, f"the loss ended higher than it started ({self.start_loss:.4g} -> {final_loss:.4g})")
+        """After the last step: a loss above ``ended_above`` times its start means training went the wrong way.
+
+        Full-batch gradient descent on the MSE never raises its loss below its stable
+        learning rate, so any rise (``ended_above = 1``) is a run-away. A minibatch trainer
+        with a constant learning rate ends in a band of noise around the minimum, a little
+        above a start already near it, so it passes :data:`ENDED_ABOVE` and measures both
+        losses on the same rows (:func:`sample_rows`), not on one noisy batch."""
+        if self.warned or self.start_loss is None or not np.isfinite(final_loss) or final_loss <= self.ended_above * self.start_loss:
+            return
+        how = "higher than" if self.ended_above == 1 else f"over {self.ended_above:g} times as high as"
+        self.warn(steps, f"the loss ended {how} it started ({self.start_loss:.4g} -> {final_loss:.4g})")
 
     def warn(self, step: int, what_happened: str) -> None:
         """Say it, once per training."""
@@ -87,6 +98,12 @@ class Watch:
             return
         self.warned = True
         warnings.warn(f"{self.what} diverged by step {step} with learning rate {self.lr:g}: {what_happened}; try a smaller learning rate", DivergenceWarning, stacklevel=4)
+
+
+def sample_steps(batch_size: int, steps: int) -> int:
+    """How many first batches a minibatch trainer measures its start and end loss on: the
+    fewest that hold :data:`SAMPLE_ROWS` rows (O(1) in N; the batches are drawn anyway)."""
+    return min(steps, -(-SAMPLE_ROWS // batch_size))
 
 
 def check_runs(what: str, lr: float, steps: int, params, saturated: np.ndarray | None = None) -> None:

@@ -98,13 +98,12 @@ def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
     picks = np.minimum((u * (top + 1)).astype(small), top.astype(small))  # in u's layout: one pass, no transposed doubles
     draws = np.ascontiguousarray(np.moveaxis(picks, -1, 0))  # the batch axis first: one slab per draw
     rows = np.empty(draws.shape, dtype=small)  # int16 up to 32767 rows: a quarter of intp's memory traffic
-    taken, same = np.empty(draws.shape[1:], dtype=bool), np.empty(draws.shape[1:], dtype=bool)
-    for k in range(batch_size):  # Floyd: O(batch_size) per batch, whatever n
-        j, pick = n - batch_size + k, draws[k]
-        taken[...] = False
-        for earlier in rows[:k]:
-            np.logical_or(taken, np.equal(earlier, pick, out=same), out=taken)
-        rows[k] = np.where(taken, j, pick)
+    same, taken = np.empty(draws.shape, dtype=bool), np.empty(draws.shape[1:], dtype=bool)
+    rows[0] = draws[0]
+    for k in range(1, batch_size):  # Floyd: O(batch_size) per batch, whatever n; two calls per draw
+        np.equal(rows[:k], draws[k], out=same[:k])  # draw k against every row before it
+        np.logical_or.reduce(same[:k], axis=0, out=taken)
+        rows[k] = np.where(taken, top[k], draws[k])
     return np.moveaxis(rows, 0, -1)
 
 
@@ -121,7 +120,14 @@ def _floyd_row(doubles: list[float], n: int) -> list[int]:
     return rows
 
 
+def chunks(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
+    """The minibatches of a single run, ``chunk`` steps at a time: arrays of shape
+    ``(steps in the chunk, batch_size)`` in NumPy's index type, ready to gather rows with."""
+    for start in range(0, steps, chunk):
+        yield draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace).astype(np.intp, copy=False)
+
+
 def batches(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
     """Each step's minibatch in turn (the loop of a single run), drawn ``chunk`` steps at a time."""
-    for start in range(0, steps, chunk):
-        yield from draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace)
+    for indices in chunks(rng, n, batch_size, steps, replace=replace, chunk=chunk):
+        yield from indices

@@ -59,9 +59,10 @@ def batches_of_runs(seeds, n: int, batch_size: int, steps: int, *, replace: bool
     ``default_rng(seeds[k])`` gives a single run at that step."""
     rngs = [np.random.default_rng(int(seed)) for seed in seeds]
     chunk = max(1, min(steps, CHUNK_ROWS // (len(rngs) * batch_size)))
+    buffer = np.empty((len(rngs), chunk, batch_size))  # one buffer for every chunk: no fresh pages to fault in
     for start in range(0, steps, chunk):
         size = min(chunk, steps - start)
-        uniforms = np.empty((len(rngs), size, batch_size))
+        uniforms = buffer if size == chunk else np.empty((len(rngs), size, batch_size))
         for rng, block in zip(rngs, uniforms):
             rng.random(out=block)  # the doubles a single run draws for these steps
         rows = minibatch.rows_from_uniforms(uniforms, n, replace=replace)

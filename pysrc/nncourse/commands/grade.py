@@ -84,7 +84,7 @@ def _prepare(args):
 
     if not args.submissions:
         raise ValueError("submissions: expected at least one notebook")
-    submissions = grade.read(args.submissions)
+    submissions = grade.read_submissions(args.submissions)
     in_range("--jobs", args.jobs, *grade.JOBS)
     in_range("--timeout", args.timeout, *grade.BUDGETS, " seconds")
     if args.key is None:

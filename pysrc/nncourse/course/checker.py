@@ -81,17 +81,19 @@ class Answer:
 
 
 class AnswerServer:
-    """The sandbox one student's answers are opened in, each in a fresh process forked from a
-    clean server (:func:`.student.main`): the sandbox's start-up is paid once per student,
-    not once per check. Anything irregular (a timeout, a crash, a forged message) and the
-    whole sandbox is killed; the next answer gets a new one."""
+    """The sandbox of one student: the grader's run of the submission (:mod:`.record`) and
+    each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
+    the sandbox's start-up is paid once per student, not once per check. ``preload``: the
+    server imports pandas and the student's API first (the grader's case: a run imports them
+    anyway). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
+    is killed; the next request gets a new one."""
 
-    def __init__(self, sandbox: str, limits: Limits):
-        self.sandbox, self.limits, self.process = sandbox, limits, None
+    def __init__(self, sandbox: str, limits: Limits, preload: bool = False):
+        self.sandbox, self.limits, self.preload, self.process = sandbox, limits, preload, None
 
     def channel(self):
         if self.process is None:
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits)
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else ())
         return self.process.channel
 
     def discard(self) -> int | None:

@@ -2,8 +2,8 @@
 
 Each submission (``.ipynb``, ``.qmd`` or ``.py``) is run once, top to bottom, in a
 sandbox that records every check call's arguments (:mod:`.record`); each recorded answer
-is then checked, with the key's hidden cases, against a fresh sandboxed process
-(:mod:`.checker`). Marks come from those verdicts and the key's points, never from what
+is then checked, with the key's hidden cases, against a fresh process of that sandbox,
+forked from its clean server (:mod:`.checker`, :mod:`.student`): one sandbox per submission. Marks come from those verdicts and the key's points, never from what
 the notebook printed. A submission is known by its path relative to the folder the
 submissions share (``groupA/tutorial.ipynb``), and its result is cached under the hash
 of its content and of the key: a second run grades only what changed, and the class's
@@ -106,7 +106,7 @@ def _base(files: list[Path]) -> Path:
     return Path(os.path.commonpath([f.parent for f in files])) if files else here
 
 
-def read(paths) -> list[Submission]:
+def read_submissions(paths) -> list[Submission]:
     """The submissions, each known by its path relative to :func:`_base` (two
     ``tutorial.ipynb`` in two folders are two students); their code is parsed, not run."""
     import ast
@@ -136,13 +136,14 @@ def read(paths) -> list[Submission]:
 
 
 def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) -> Graded:
-    """One submission: run once in a sandbox, each recorded answer checked in a fresh one."""
+    """One submission: run once in its sandbox, each recorded answer checked in a fresh process of the same sandbox."""
     if submission.path.suffix == ".json":
-        return _grade_r(submission, key, budget=budget)
-    run = run_submission(submission.cells, budget=budget, sandbox=sandbox)
+        return _grade_r(submission, key, budget=budget, sandbox=sandbox)
     verdicts, where = {}, {}
-    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * len(exercises.EXERCISES)) + 5))
+    steps = max(len(submission.cells), len(exercises.EXERCISES))  # the run's cells, or the answers: each process its own CPU time
+    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * steps) + 5), preload=True)
     try:
+        run = run_submission(submission.cells, budget=budget, server=server)
         for entry in exercises.EXERCISES:
             answer = run.answers.get(entry.column)
             if answer is None:
@@ -156,12 +157,12 @@ def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) 
     return Graded(submission.id, verdicts, points, where, submission.unreadable + run.notes)
 
 
-def _grade_r(submission: Submission, key: Key, *, budget: float) -> Graded:
-    """A file of the R tutorial page: each box in a sandboxed R of its own (:mod:`.rtrack`)."""
+def _grade_r(submission: Submission, key: Key, *, budget: float, sandbox: str) -> Graded:
+    """A file of the R tutorial page: each box in an R of its own, in the same ``sandbox`` as the Python track (:mod:`.rtrack`)."""
     from . import rtrack
 
     try:
-        found = rtrack.grade_with_key(submission.path, key, budget=budget)
+        found = rtrack.grade_with_key(submission.path, key, budget=budget, sandbox=sandbox)
     except ValueError as exc:  # not a download of the page: that student's, said in the feedback
         found, note = {}, [str(exc)]
     else:

@@ -1,8 +1,11 @@
 """A submission, run once as the student ran it, its check calls recorded.
 
-:func:`run_submission` starts one sandboxed process (``python -m nncourse.course.record
-FD``) that runs the submission's code cells top to bottom in one namespace, as a student
-running each cell in turn would (a cell that raises is noted and the next one runs).
+:func:`run_submission` asks the submission's sandbox (an :class:`~.checker.AnswerServer`,
+whose clean server forks a fresh process for it, :mod:`.student`) to run the submission's
+code cells top to bottom in one namespace, as a student running each cell in turn would
+(a cell that raises is noted and the next one runs). The same sandbox then opens each
+recorded answer in a fresh process of its own: the sandbox's start-up and the imports are
+paid once per submission, and nothing of one submission is in another's sandbox.
 Before the first cell, the check functions of ``nncourse.tutorial`` are replaced, in
 that process only, by recorders: whatever form the call takes (a statement, an
 assignment, inside ``print``, ``from nncourse.tutorial import check_exercise_3``,
@@ -15,13 +18,15 @@ verdict a student saw of it. No check runs in this process and no key is in reac
 from __future__ import annotations
 
 import linecache
+import pickle
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
 
 from . import exercises, plaindata
-from .checker import Answer
-from .sandbox import ChannelError, Limits, Sandboxed
+from .checker import Answer, AnswerServer
+from .sandbox import ChannelError
 
 MESSAGES_CAP = 2_000  # messages one run may send (cells, records, errors)
 
@@ -80,21 +85,13 @@ def _run_cells(channel, cells: list[str]) -> None:
             channel.send(plaindata.dumps({"kind": "error", "text": f"cell {number}{line} raised {type(exc).__name__}: {str(exc)[:300]}"}))
 
 
-def main() -> None:
-    import os
-
-    from .sandbox import child_channel
-    from .student import CappedOutput
-
-    channel = child_channel()
-    sys.stdout = sys.stderr = CappedOutput()
+def run_cells(channel, cells: list[str]) -> None:
+    """In a fresh process of the submission's sandbox: run ``cells``, then say so."""
     try:
-        cells = plaindata.loads(channel.receive())["cells"]
         _run_cells(channel, cells)
         channel.send(plaindata.dumps({"kind": "done"}))
-    except Exception:  # noqa: BLE001 -- the grader has gone: end
+    except ChannelError:  # the grader has gone: end
         pass
-    os._exit(0)
 
 
 # ---------------------------------------------------------------- on the grader's side
@@ -115,34 +112,41 @@ def _take(run: Run, message, cell: int) -> bool:
     return True
 
 
-def run_submission(cells: list[str], *, budget: float, sandbox: str, limits: Limits | None = None) -> Run:
-    """Run the submission's ``cells`` once in a sandbox; each cell may take ``budget`` seconds."""
-    run = Run()
-    process = Sandboxed("nncourse.course.record", sandbox, limits or Limits(cpu_seconds=int(budget * max(len(cells), 1)) + 5))
-    cell = 0
+def run_submission(cells: list[str], *, budget: float, server: AnswerServer) -> Run:
+    """Run the submission's ``cells`` once in ``server``'s sandbox; each cell may take
+    ``budget`` seconds. Anything irregular (a cell past its budget, an exit, a message that
+    is not a record, anything after the run said it was done but before its process ended)
+    and the sandbox is killed: the answers are then opened in a new one."""
+    run, run_id, cell, done = Run(), secrets.token_hex(8), 0, False
     try:
-        process.channel.send(plaindata.dumps({"cells": cells}))
+        channel = server.channel()
+        channel.send(pickle.dumps({"id": run_id, "cells": cells}))
         deadline = time.monotonic() + budget
         for _ in range(MESSAGES_CAP):
             try:
-                message = plaindata.loads(process.channel.receive(deadline))
+                message = plaindata.loads(channel.receive(deadline))
             except TimeoutError:
+                if done:
+                    break  # said it was done, did not end
                 run.notes.append(f"cell {cell} ran past its {budget:g} s: it was stopped there, and the cells after it did not run")
                 break
+            if isinstance(message, dict) and message.get("id") == run_id and "ended" in message:
+                if not done:
+                    run.notes.append(f"the run ended during cell {cell} (an exit or a crash): the cells after it did not run")
+                return run  # the sandbox's server is clean again: the answers are opened there
+            if done:
+                break  # something of the run's after "done": not the server's word
             if isinstance(message, dict) and message.get("kind") == "cell" and isinstance(message.get("number"), int):
                 cell, deadline = message["number"], time.monotonic() + budget
-            if not _take(run, message, cell):
-                break
+            done = not _take(run, message, cell)
+            if done:
+                deadline = time.monotonic() + 10
         else:
             run.notes.append(f"the run sent more than {MESSAGES_CAP} messages: it was stopped at cell {cell}")
     except ChannelError:
-        run.notes.append(f"the run ended during cell {cell} (an exit or a crash): the cells after it did not run")
+        if not done:
+            run.notes.append(f"the run ended during cell {cell} (an exit or a crash): the cells after it did not run")
     except (plaindata.Malformed, ValueError, KeyError) as exc:
         run.notes.append(f"the run sent something that is not a record during cell {cell} ({exc}): it was stopped there")
-    finally:
-        process.stop()
+    server.discard()
     return run
-
-
-if __name__ == "__main__":
-    main()

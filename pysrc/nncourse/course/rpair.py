@@ -34,9 +34,9 @@ class _R:
     """One sandboxed Rscript running ``script``: framed requests on its stdin, lines read
     back (from ``stream``) that start with ``marker``, each with a deadline."""
 
-    def __init__(self, script: Path, rscript: str, budget: float, stream: str):
+    def __init__(self, script: Path, rscript: str, budget: float, stream: str, mode: str):
         limits = sandbox.Limits(cpu_seconds=int(budget) + 30)
-        prefix = sandbox.bwrap_argv() if sandbox.reason_unavailable() is None else []
+        prefix = sandbox.bwrap_argv() if mode == "bwrap" else []
         argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", "-e", script.read_text(encoding="utf-8")]
         out = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL} if stream == "stdout" else {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, **out, env={**sandbox.child_env(), "LANG": "C.UTF-8"},
@@ -87,12 +87,14 @@ class _R:
                 pass
 
 
-def grade(call: str, code: str, checks: str, setup: str, *, budget: float, rscript: str) -> tuple[bool, str]:
+def grade(call: str, code: str, checks: str, setup: str, *, budget: float, rscript: str, mode: str = "bwrap") -> tuple[bool, str]:
     """The verdict of one box: ``code`` run (after ``setup``, the lecture's helpers and data)
     in the student's R, then ``call`` (``check_exercise_8(margin)``) in the checker's R with
-    ``checks``; (passed, message)."""
-    student = _R(STUDENT, rscript, budget, "stdout")
-    checker = _R(CHECKER, rscript, budget, "stderr")
+    ``checks``; (passed, message). ``mode``: the sandbox (:data:`.sandbox.MODES`; "bwrap"
+    refuses where bubblewrap cannot run, as the Python track does)."""
+    sandbox.check_mode(mode)
+    student = _R(STUDENT, rscript, budget, "stdout", mode)
+    checker = _R(CHECKER, rscript, budget, "stderr", mode)
     try:
         student.send(setup, code, student.marker)
         try:

@@ -143,11 +143,15 @@ ENGINES = ("rscript", "webr")  # the system R, or R 4.6 as webR in Node.js
 WEBR_ENGINE = paths.RTRACK_WEBR
 
 
-def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript") -> BoxVerdict:
+def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> BoxVerdict:
     """The verdict of one box's ``code`` under its check, with the checks' source ``checks``
     (cases included). With the system R (``engine="rscript"``, what ``nncourse grade`` uses)
     the code runs in a sandboxed R of its own and the check in another that never evaluates
-    it (:mod:`.rpair`); webR in Node.js (``"webr"``) runs both in one R, as the page does."""
+    it (:mod:`.rpair`); webR in Node.js (``"webr"``) runs both in one R, as the page does.
+    ``sandbox``: "bwrap" (refused where bubblewrap cannot run) or "none", as ``nncourse grade --sandbox``."""
+    from . import sandbox as sandboxes
+
+    sandboxes.check_mode(sandbox)
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
     if box.get("kind") == "quiz":
@@ -155,7 +159,7 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine
     if engine == "rscript":
         from . import rpair
 
-        passed, message = rpair.grade(box["check"], code, checks, student_setup(), budget=budget, rscript=rscript())
+        passed, message = rpair.grade(box["check"], code, checks, student_setup(), budget=budget, rscript=rscript(), mode=sandbox)
         return BoxVerdict(box["id"], passed, message)
     with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
         folder = Path(folder)
@@ -164,7 +168,9 @@ def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine
         command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
         given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
         try:
-            done = subprocess.run(sandboxed(command, folder, readable=(WEBR_ENGINE, paths.node_modules())), input=given, capture_output=True, text=True, env=env,
+            if sandbox == "bwrap":
+                command = sandboxed(command, folder, readable=(WEBR_ENGINE, paths.node_modules()))
+            done = subprocess.run(command, input=given, capture_output=True, text=True, env=env,
                                   timeout=budget + 30, cwd=folder)
         except subprocess.TimeoutExpired:
             return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
@@ -185,23 +191,13 @@ def student_setup() -> str:
 
 def sandboxed(command: list[str], folder: Path, readable=()) -> list[str]:
     """``command`` inside bubblewrap (read-only root, a private /tmp with ``folder`` writable in
-    it, no network, own PID namespace) when bwrap is installed and usable; else as it is. The
-    ``readable`` paths are bound again over the private /tmp (read-only, as their real files),
-    so that a project or a virtual environment that lives under /tmp is still seen."""
+    it, no network, own PID namespace). The ``readable`` paths are bound again over the
+    private /tmp (read-only, as their real files), so that a project or a virtual
+    environment that lives under /tmp is still seen."""
     bwrap = shutil.which("bwrap")
-    if bwrap is None or not _bwrap_works(bwrap):
-        return command
     rebound = [arg for path in readable for real in [os.path.realpath(path)] for arg in ("--ro-bind", real, real)]
     return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *rebound,
             "--bind", str(folder), str(folder), "--unshare-all", "--die-with-parent", "--new-session", "--", *command]
-
-
-@cache
-def _bwrap_works(bwrap: str) -> bool:
-    try:
-        return subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--", "true"], capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
 
 
 def read_work(path) -> dict:
@@ -218,7 +214,7 @@ def read_work(path) -> dict:
     return work
 
 
-def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
+def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> dict[str, BoxVerdict]:
     """Grade a downloaded R tutorial file: each exercise box in R with ``checks`` (hidden
     cases from the key), each question against the key's ``quiz`` answers; by gradebook column."""
     work = read_work(path)
@@ -231,13 +227,13 @@ def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0,
             verdicts[box["column"]] = BoxVerdict(box["id"], answer == right, "right" if answer == right else f"answer {answer or 'missing'}")
         else:
             code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
-            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget, engine=engine)
+            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget, engine=engine, sandbox=sandbox)
     return verdicts
 
 
-def grade_with_key(path, key, *, budget: float = 60.0, engine: str = "rscript") -> dict[str, BoxVerdict]:
+def grade_with_key(path, key, *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> dict[str, BoxVerdict]:
     """A downloaded R tutorial file graded with a grading key (``key.seeds``: a seed per
     gradebook column for the hidden cases; ``key.quiz``: question -> (answer, why))."""
     checks = checks_source(rcases.hidden_cases(dict(key.seeds)))
     quiz = {question: (given[0] if isinstance(given, (tuple, list)) else given) for question, given in key.quiz.items()}
-    return grade_work(path, checks, quiz, budget=budget, engine=engine)
+    return grade_work(path, checks, quiz, budget=budget, engine=engine, sandbox=sandbox)

@@ -177,14 +177,14 @@ def child_channel() -> Channel:
 
 
 class Sandboxed:
-    """One sandboxed ``python -m MODULE``, spoken to over :class:`Channel`."""
+    """One sandboxed ``python -m MODULE FD *ARGS``, spoken to over :class:`Channel`."""
 
-    def __init__(self, module: str, mode: str, limits: Limits = Limits()):
+    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = ()):
         check_mode(mode)
         ours, theirs = socket.socketpair()
         os.set_inheritable(theirs.fileno(), True)
         prefix = bwrap_argv() if mode == "bwrap" else []
-        argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno())]
+        argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno()), *args]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(), start_new_session=True)

@@ -1,11 +1,20 @@
-"""The student's side of a check, run inside the sandbox (``python -m nncourse.course.student FD``).
+"""The student's side, run inside the sandbox (``python -m nncourse.course.student FD [--preload]``).
 
-For each answer the checker sends, a fresh process (forked from this clean server, see
-:func:`main`) opens the student's arguments (cloudpickle bytes, recorded in the notebook
-or in the grader's run of it), says which are functions, then answers the checker's
-calls one by one: each answer carries the id of its request and is plain data (:mod:`.plaindata`).
+A clean server (:func:`main`: nothing of any student's ever runs in it) forks a fresh
+process for each request the checker sends, and tells the checker how it ended:
+
+- a submission's run (``{"cells": ...}``, the grader's first request): the cells top to
+  bottom, their check calls recorded (:func:`.record.run_cells`);
+- an answer: the fresh process opens the student's arguments (cloudpickle bytes, recorded
+  in the notebook or in the grader's run), says which are functions, then answers the
+  checker's calls one by one: each answer carries the id of its request and is plain
+  data (:mod:`.plaindata`).
+
 The checker's requests are pickles the checker made; the student's bytes are opened here
-only. The student's printing is kept in memory, capped, and never sent.
+only. The student's printing is kept in memory, capped, and never sent. With ``--preload``
+(the grader's sandbox of one submission) the server imports pandas and the student's API
+(``nncourse.data``, ``perceptron`` ...) before the first fork, so that neither the run nor
+any answer pays for them again.
 """
 
 from __future__ import annotations
@@ -73,28 +82,54 @@ def serve(channel, first: dict) -> None:
             _reply(channel, request["id"], ok=answer)
 
 
-def _clear(child: int) -> None:
-    """After an answer: nothing it started lives on. In the sandbox's PID namespace every
-    process but this one and the namespace's init is killed; without it, the answer's
-    process group."""
-    if os.environ.get("NNCOURSE_SANDBOX") == "bwrap":
+def _clear(child: int, scratch: bool) -> None:
+    """After a request: nothing it started lives on. In the sandbox's PID namespace every
+    process but this one and the namespace's init is killed, and with ``scratch`` (after a
+    run) the private /tmp is emptied, so that each answer finds it as a check in the
+    notebook does; without the sandbox, the request's process group is killed."""
+    if os.environ.get("NNCOURSE_SANDBOX") != "bwrap":
         try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
+            os.killpg(child, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
         return
     try:
-        os.killpg(child, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
         pass
+    if scratch:
+        import shutil
+
+        for entry in os.scandir("/tmp"):
+            try:
+                shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+            except OSError:
+                pass  # what cannot be removed stays, as the student's own
+
+
+def _preload() -> None:
+    """Import pandas, the run's recorder and the student's API (the modules a notebook
+    imports and its answers use), once, here; not ``figures`` (Matplotlib): a run that
+    draws imports it, an answer never needs it."""
+    import importlib
+
+    import nncourse
+
+    from . import record  # noqa: F401 -- the run's recorder (the checks' tables, pandas with them)
+
+    for name, module in nncourse.STUDENT_API.items():
+        if name != "figures":
+            importlib.import_module(module)
 
 
 def main() -> None:
-    """A server of fresh processes: for each answer the checker sends, a child forked from
-    this clean interpreter (numpy imported, nothing of any student's) opens it and answers
-    the check's calls; when it ends, everything it started is killed and the checker told how it ended."""
+    """A server of fresh processes: for each request the checker sends (a run, an answer),
+    a child forked from this clean interpreter (numpy imported, nothing of any student's)
+    does it; when it ends, everything it started is killed and the checker told how it ended."""
     import numpy  # noqa: F401 -- imported once here, so that each fresh child starts at once
 
+    if "--preload" in sys.argv[2:]:
+        _preload()
     channel = child_channel()
     sys.stdout = sys.stderr = CappedOutput()
     try:
@@ -104,11 +139,16 @@ def main() -> None:
             if child == 0:
                 os.setsid()
                 try:
-                    serve(channel, first)
+                    if "cells" in first:
+                        from .record import run_cells
+
+                        run_cells(channel, first["cells"])
+                    else:
+                        serve(channel, first)
                 finally:
                     os._exit(0)
             _, status = os.waitpid(child, 0)
-            _clear(child)
+            _clear(child, "cells" in first)
             ended = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
             channel.send(plaindata.dumps({"id": first["id"], "ended": ended}))
     except Exception:  # noqa: BLE001 -- the checker closed the channel, or sent what cannot be read: end
