@@ -1,6 +1,8 @@
 """Shared fixtures: the ledger, and the lecture's data as the slides build them."""
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +10,61 @@ import pytest
 
 from nncourse.algorithms import data
 from nncourse.repro import ledger
+
+
+def pytest_addoption(parser, pluginmanager):
+    """pyproject's addopts ask pytest-xdist for workers (``--numprocesses=auto --dist=loadgroup``); run
+    with ``-p no:xdist`` (to debug one test in this process) those options are accepted and
+    the suite runs here, in one process."""
+    if not pluginmanager.has_plugin("xdist"):
+        parser.addoption("--numprocesses", dest="numprocesses", default=None, help="ignored: pytest-xdist is off")
+        parser.addoption("--dist", dest="dist", default="no", help="ignored: pytest-xdist is off")
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown with -p no:xdist
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: twice as many workers as cores, as most of the suite's time is waiting
+    (on R and Node starting, browsers, renders, time limits running out), not computing.
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still says otherwise where set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return 2 * len(os.sched_getaffinity(0))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """A test that uses a module-scoped fixture runs on the worker that runs the rest of its
+    module (``--dist loadgroup``), so the fixture (a class graded, the deck executed, a
+    handout printed, the wheel built) is made once, not once per worker. The groups go
+    first: the longest units of work start first, the single tests fill in around them."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if item.get_closest_marker("xdist_group") or definitions is None:
+            continue
+        if any(d.scope == "module" for defs in definitions.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)  # stable: the order within stays
+
+
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """What ``make(folder)`` returns (a path in ``folder``), made once per run however many
+    pytest-xdist workers ask for it: the first makes it under a lock in the run's temporary
+    folder, the others wait and share it (xdist's documented pattern). ``make`` must not
+    leave anything but what it returns in ``folder``."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the run's workers
+    done = root / f"{name}.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            folder = root / name
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(json.dumps(str(make(folder))))
+    return Path(json.loads(done.read_text()))
 
 
 @pytest.fixture(scope="session")
@@ -66,16 +123,14 @@ def r_lecture_chunks(r):
 
 @pytest.fixture(scope="session")
 def built_in_deck(r, tmp_path_factory):
-    """The week's deck rendered once by the built-in path (its R sections need R)."""
+    """The week's deck rendered once per run by the built-in path (its R sections need R)."""
     from nncourse.deck import render
 
-    return render.render("revealjs", tmp_path_factory.mktemp("deck"), use_quarto=False).path
+    return made_once(tmp_path_factory, "built_in_deck", lambda folder: render.render("revealjs", folder, use_quarto=False).path)
 
 
 def quarto_or_skip() -> str:
     """The ``quarto`` on PATH; skipped with the reason outside CI (where .ci/run installs it)."""
-    import shutil
-
     found = shutil.which("quarto")
     if found is None:
         unavailable("quarto is not on PATH (.ci/run installs it from ../shared/tools/quarto); the built-in path is tested without it")
@@ -90,16 +145,15 @@ def quarto() -> str:
 
 @pytest.fixture(scope="session")
 def quarto_deck(r, quarto, tmp_path_factory):
-    """The week's deck rendered by the Quarto CLI, its HTML copied alone into an empty folder
-    (what a student gets)."""
-    import shutil
-
+    """The week's deck rendered once per run by the Quarto CLI, its HTML copied alone into an
+    empty folder (what a student gets)."""
     from nncourse.deck import render
 
-    done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True)
-    alone = tmp_path_factory.mktemp("alone") / done.path.name
-    shutil.copyfile(done.path, alone)
-    return alone
+    def make(alone):
+        done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True)
+        return shutil.copyfile(done.path, alone / done.path.name)
+
+    return made_once(tmp_path_factory, "quarto_deck", make)
 
 
 def chromium_or_skip() -> str:

@@ -175,11 +175,15 @@ GLM = "#learning-xor-function-with-glm"
 
 
 @pytest.fixture(scope="module")
-def served(built_in_deck):
+def served(built_in_deck, tmp_path_factory):
+    """The deck served from a folder of its own (the run's rendering is shared by other tests)."""
+    import shutil
+
     from nncourse.deck import serve
 
-    httpd, url = serve.serve_in_background(built_in_deck)
-    yield httpd, url
+    deck = shutil.copyfile(built_in_deck, tmp_path_factory.mktemp("served") / built_in_deck.name)
+    httpd, url = serve.serve_in_background(deck)
+    yield httpd, url, deck
     httpd.shutdown()
     httpd.server_close()
 
@@ -197,7 +201,7 @@ def get(url_or_raw, served=None):
 
 
 def test_serve_listens_on_loopback_with_isolation_headers(served, built_in_deck):
-    httpd, url = served
+    httpd, url, _ = served
     assert httpd.server_address[0] == "127.0.0.1"
     status, headers, body = get("/" + built_in_deck.name, served)
     assert status == 200 and body.startswith(b"<!DOCTYPE html>")
@@ -211,8 +215,8 @@ def test_serve_refuses_what_the_deck_does_not_need(served, path, status):
     assert get(path, served)[0] == status
 
 
-def test_serve_shows_nothing_else_of_the_decks_folder(served, built_in_deck):
-    other = built_in_deck.parent / "private-notes.txt"
+def test_serve_shows_nothing_else_of_the_decks_folder(served):
+    other = served[2].parent / "private-notes.txt"
     other.write_text("not for the room")
     try:
         assert get("/private-notes.txt", served)[0] == 404

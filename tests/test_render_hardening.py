@@ -5,7 +5,9 @@ import signal
 import subprocess
 import sys
 import re
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -120,18 +122,20 @@ def test_ctrl_c_stops_the_render_cleanly_and_leaves_nothing(tmp_path):
     # the endless chunk itself says that it runs, by a file it writes first: the signal
     # goes when that file is there, not after a guessed sleep
     doc = write(tmp_path, "slow.qmd", SLOW.replace("import time\n", "import time\nopen('running', 'w').close()\n"))
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
-    command = [sys.executable, "-m", "nncourse.cli", "render", str(doc), "--built-in", "--output", str(tmp_path / "out")]
-    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
-    while not (tmp_path / "running").exists():
-        assert child.poll() is None, child.stderr.read()
-        time.sleep(0.02)
-    child.send_signal(signal.SIGINT)
-    err = child.communicate(timeout=60)[1]
-    assert child.returncode == 130, err
-    assert "nncourse render: interrupted; the kernel was stopped and nothing was written" in err
-    assert "Traceback" not in err
-    assert [p.name for p in scratch.iterdir() if p.name != "runtime"] == []
+    # a short scratch folder: the kernel's sockets live in it, and a socket's path has room
+    # for 107 bytes (a worker's tmp_path under pytest-xdist leaves too few)
+    with tempfile.TemporaryDirectory(prefix="nn-") as short:
+        scratch = Path(short)
+        env = {**os.environ, "TMPDIR": str(scratch), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
+        command = [sys.executable, "-m", "nncourse.cli", "render", str(doc), "--built-in", "--output", str(tmp_path / "out")]
+        child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+        while not (tmp_path / "running").exists():
+            assert child.poll() is None, child.stderr.read()
+            time.sleep(0.02)
+        child.send_signal(signal.SIGINT)
+        err = child.communicate(timeout=60)[1]
+        assert child.returncode == 130, err
+        assert "nncourse render: interrupted; the kernel was stopped and nothing was written" in err
+        assert "Traceback" not in err
+        assert [p.name for p in scratch.iterdir() if p.name != "runtime"] == []
     assert not (tmp_path / "out").exists()
