@@ -38,10 +38,31 @@ def run(command, *args, **kwargs):
     return done
 
 
+def tracked_copy(root: Path, into: Path) -> Path:
+    """The files git tracks in ``root``, as they are in the working tree, copied into ``into``
+    (links kept as links): what the wheel is built from. Not the checkout itself, where a
+    test on another worker may be rendering (Quarto's ``*_files/`` come and go while
+    ``python -m build`` lists the package's folders)."""
+    import shutil
+
+    listed = run(["git", "-C", str(root), "ls-files", "-z", "--cached"]).stdout
+    for name in filter(None, listed.split("\0")):
+        source, target = root / name, into / name
+        if not source.is_symlink() and not source.exists():
+            continue  # deleted in the working tree, not yet in git
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, target)
+    return into
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--outdir", str(dist), str(paths.ROOT)], timeout=600)
+    source = tracked_copy(paths.ROOT, tmp_path_factory.mktemp("source"))
+    run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], timeout=600)
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
     return wheel, sdist
