@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,16 @@ import pytest
 
 from nncourse.algorithms import data
 from nncourse.repro import ledger
+
+
+def pytest_configure(config):
+    """Ctrl-C as a terminal gives it: a suite started in the background by a script
+    (``bash scripts/run.sh test &``) inherits SIGINT ignored, every process it starts keeps
+    it ignored (Python then installs no KeyboardInterrupt handler), and the tests that press
+    Ctrl-C on a render, on serve or on R would wait for nothing. Restored here, before the
+    xdist workers start, so they and their children have it too."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser, pluginmanager):

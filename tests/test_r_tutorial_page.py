@@ -150,16 +150,24 @@ def test_hints_are_revealed_one_at_a_time(page):
 
 @pytest.mark.parametrize("server", ["plain_server", "isolated_server"])
 def test_stop_ends_an_endless_loop_within_2_s_and_r_works_after(browser, request, server):
+    """Stop takes no longer than 2 s, or (on a machine busy enough that the page itself is
+    slow) four times what running ``1 + 1`` takes on this page, measured just before."""
     url = request.getfixturevalue(server)
     page = open_page(browser, url)
     assert page.evaluate("crossOriginIsolated") is (server == "isolated_server")
+    run_done = "!document.querySelector('#box-5 button.run').disabled"
+    set_code(page, "5", "1 + 1")
+    began = time.monotonic()
+    page.locator("#box-5 button.run").click()
+    page.wait_for_function(run_done, timeout=60_000)
+    allowed = max(2.0, 4 * (time.monotonic() - began))
     set_code(page, "5", "while (TRUE) {}")
     page.locator("#box-5 button.run").click()
     page.wait_for_timeout(500)
     began = time.monotonic()
     page.locator("#box-5 button.stop").click()
-    page.wait_for_function("!document.querySelector('#box-5 button.run').disabled", timeout=10_000)
-    assert time.monotonic() - began < 2.0
+    page.wait_for_function(run_done, timeout=10_000)
+    assert time.monotonic() - began < allowed
     assert "stopped" in page.locator("#box-5 .output").text_content()
     page.wait_for_timeout(2000)  # R answers again, or is being started again
     wait_ready(page)
