@@ -62,7 +62,7 @@ def batches_of_runs(seeds, n: int, batch_size: int, steps: int, *, replace: bool
     buffer = np.empty((len(rngs), chunk, batch_size))  # one buffer for every chunk: no fresh pages to fault in
     for start in range(0, steps, chunk):
         size = min(chunk, steps - start)
-        uniforms = buffer if size == chunk else np.empty((len(rngs), size, batch_size))
+        uniforms = buffer[:, :size]  # each run's block still one contiguous run of doubles
         for rng, block in zip(rngs, uniforms):
             rng.random(out=block)  # the doubles a single run draws for these steps
         rows = minibatch.rows_from_uniforms(uniforms, n, replace=replace)
