@@ -6,6 +6,7 @@ another's marks."""
 
 import csv
 import os
+import secrets
 import time
 
 import nbformat
@@ -45,6 +46,7 @@ SHIFTER = ("import json, os, struct\n"
            "def draw_batch(rng, n, batch_size):\n    a = json.dumps({'id': '0', 'ok': list(range(batch_size))}).encode()\n"
            "    for fd in range(3, 64):\n        try:\n            os.write(fd, (struct.pack('>Q', len(a)) + a) * 3)\n        except OSError:\n            pass\n"
            "    return rng.choice(n, size=batch_size, replace=False)\n\ntutorial.check_exercise_5(draw_batch)")
+SLEEPER = f"300.{secrets.randbelow(10**9):09d}"  # the setsid child's ``sleep``: its argument names this run's sleeper alone on the machine
 FULL = dict(exercise_1=2, quiz_1=1, exercise_2=1, exercise_2_r=0, exercise_3=1, exercise_4=2, exercise_4_rates=1,
             exercise_5=2, exercise_6=2, exercise_7=2, exercise_8=1, quiz_8=1)  # 16 of 17: no R cell in the short notebook
 
@@ -84,7 +86,7 @@ TEMPLATES = {
     "shifter": ({"ex5": SHIFTER}, {}, marks(exercise_5=0)),
     "quiz_reader": ({"quiz1": "import re\ntry:\n    answer = re.search(r'answer = \"(\\w)\"', open(CLASS_FILES[1]).read()).group(1)\n"
                               "except OSError:\n    answer = tutorial.QUIZ['1'][0]\ntutorial.check_answer('1', answer)"}, {}, marks(quiz_1=0)),
-    "setsid_child": ({"ex6": "import os, subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
+    "setsid_child": ({"ex6": f"import os, subprocess\nsubprocess.Popen(['sleep', '{SLEEPER}'], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
     "file_writer": ({"imports": CELLS["imports"] + "\nfor path in CLASS_FILES:\n    try:\n        open(path, 'w').write('0 points for everyone')\n    except OSError:\n        pass"},
                     {}, marks()),
     "top_level_hang": ({}, {"ex3": "while True:\n    pass"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
@@ -156,14 +158,13 @@ def read_csv(path):
 def sleepers() -> list[str]:
     import subprocess
 
-    return subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True).stdout.split()
+    return subprocess.run(["pgrep", "-f", f"sleep {SLEEPER}"], capture_output=True, text=True).stdout.split()
 
 
 @pytest.mark.r
 def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster(r, klass, timeout, tmp_path, monkeypatch):
     """Also: the setsid child of one notebook (``sleep 300``) does not outlive its grading."""
     folder, key, names = klass
-    asleep = sleepers()
     monkeypatch.chdir(folder)  # as a teaching assistant grades: from the class's folder
     header = ["submission", *(e.column for e in exercises.EXERCISES), "total", "student_id"]
     expected = [header, *expected_rows(names)]
@@ -175,6 +176,7 @@ def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster
         assert main(["grade", *paths, "--key", str(key), "--csv", str(out / "grades.csv"), "--feedback", str(out / "feedback"),
                      "--jobs", "2", "--timeout", str(timeout)]) == 0
         assert read_csv(out / "grades.csv") == expected, run
+        assert sleepers() == [], run
     assert {p: os.stat(p).st_mtime_ns for p in before} == before  # the file writer wrote nothing, the key unread-and-untouched
     assert not (folder / "grades.csv").exists()
     pages = sorted(p.name for p in (tmp_path / "first" / "feedback").glob("*.html"))
@@ -190,7 +192,7 @@ def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster
         graded = grade.grade(grade.read_submissions(paths), keys.load(key), budget=timeout, cluster=cluster)
     on_cluster = [[g.id, *(f"{g.points[c]:g}" for c in header[1:-2]), f"{g.total:g}", ""] for g in sorted(graded, key=lambda g: g.id)]
     assert on_cluster == expected[1:]
-    assert sleepers() == asleep
+    assert sleepers() == []
 
 
 def test_regrading_one_student_updates_that_row_and_a_second_run_grades_only_what_changed(klass, timeout, tmp_path, monkeypatch, capsys):
