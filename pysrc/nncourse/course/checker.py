@@ -119,17 +119,18 @@ class StudentProcess:
             raise StudentProcessError("the student's process sent something that is not an answer")
         self.objects = objects
 
-    def call(self, index: int, args: tuple, kwargs: dict):
-        answer = self._exchange({"index": index, "args": args, "kwargs": kwargs})
-        if "raised" in answer:
-            kind, message, line, stub = answer["raised"]
-            raise StudentRaised(str(kind), str(message), str(line), bool(stub))
-        if "ok" not in answer:
-            raise StudentProcessError("the student's process sent something that is not an answer")
-        return answer["ok"]
+    def calls(self, index: int, calls: list, feed=None) -> list:
+        """Run the student's function ``index`` on each of ``calls`` ((args, kwargs) pairs), in
+        one request: the values in order, ending with a :class:`StudentRaised` (not raised) if
+        a call raised, the calls after it not made. With ``feed`` (a function of the checker's
+        modules), each call after the first gets ``feed`` of the previous value, as read here,
+        as its first argument: a chain of training steps in one round trip; the chain stops
+        where ``feed`` refuses a value (the check, reading the same value, says why)."""
+        request = {"index": index, "calls": [pickle.dumps(call) for call in calls], "feed": feed}
+        return self._exchange(request, read=lambda answer: _outcomes(answer, len(calls), feed))
 
-    def _exchange(self, request: dict, request_id: str | None = None) -> dict:
-        """Send one request and read its answer: the same id, plain data, before the deadline."""
+    def _exchange(self, request: dict, request_id: str | None = None, read=lambda answer: answer):
+        """Send one request and ``read`` its answer: the same id, plain data, before the deadline."""
         request_id = request_id or secrets.token_hex(8)
         try:
             channel = self.server.channel()
@@ -147,7 +148,7 @@ class StudentProcess:
                 raise self._gone(answer["ended"])
             if not isinstance(answer, dict) or answer.get("id") != request_id:
                 raise plaindata.Malformed("an answer to another request")
-            return {key: plaindata.decode(value) if key == "ok" else value for key, value in answer.items()}
+            return read(answer)
         except (plaindata.Malformed, ValueError, TypeError) as exc:
             self._fail()
             raise StudentProcessError(f"your function's process answered out of turn or with something that is not data ({exc}): return a value, do not write to the checker") from None
@@ -179,6 +180,37 @@ class StudentProcess:
             self.server.discard()
 
 
+def _outcomes(answer: dict, asked: int, feed) -> list:
+    """The values of an answer to ``asked`` calls (see :meth:`StudentProcess.calls`), or
+    :class:`~.plaindata.Malformed`."""
+    outcomes = answer.get("answers")
+    if not isinstance(outcomes, list) or not 0 < len(outcomes) <= asked:
+        raise plaindata.Malformed(f"expected the answers to {asked} calls")
+    values = []
+    for number, outcome in enumerate(outcomes, 1):
+        if isinstance(outcome, dict) and set(outcome) == {"ok"}:
+            values.append(plaindata.decode(outcome["ok"]))
+        elif number == len(outcomes) and isinstance(outcome, dict) and set(outcome) == {"raised"} and isinstance(outcome["raised"], list) and len(outcome["raised"]) == 4:
+            kind, message, line, stub = outcome["raised"]
+            values.append(StudentRaised(str(kind), str(message), str(line), bool(stub)))
+        else:
+            raise plaindata.Malformed(f"answer {number} is neither a value nor a raise")
+    if len(values) < asked and not isinstance(values[-1], StudentRaised) and not _refuses(feed, values[-1]):
+        raise plaindata.Malformed(f"answers to {len(values)} of {asked} calls")
+    return values
+
+
+def _refuses(feed, value) -> bool:
+    """Whether a chain's ``feed`` refuses ``value`` (where a chain may stop short)."""
+    if feed is None:
+        return False
+    try:
+        feed(value)
+    except Exception:  # noqa: BLE001 -- any refusal: the check reads the same value and says why
+        return True
+    return False
+
+
 class StudentFunction:
     """The checker's handle on one of the student's functions."""
 
@@ -186,7 +218,14 @@ class StudentFunction:
         self.process, self.index, self.__name__ = process, index, name
 
     def __call__(self, *args, **kwargs):
-        return self.process.call(self.index, args, kwargs)
+        (value,) = self.many([(args, kwargs)])
+        if isinstance(value, StudentRaised):
+            raise value
+        return value
+
+    def many(self, calls: list, feed=None) -> list:
+        """Many calls in one round trip (:meth:`StudentProcess.calls`)."""
+        return self.process.calls(self.index, calls, feed)
 
 
 def cases_for(entry: exercises.Exercise, key) -> exercises.Cases:

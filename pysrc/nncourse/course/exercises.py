@@ -20,7 +20,8 @@ from ..algorithms import data, linear, mlp
 from ..algorithms.activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
 from ..algorithms.logistic import fit_logistic
 from ..repro.computed import lm_fitted
-from .language import Problem, as_array, call, diagnose
+from .language import Problem, as_array, call, call_many, diagnose
+from .weights import as_weights
 
 QUIZ_CHOICES = {  # the quiz's questions and choices; the right answers are the lecturer's key's
     "1": {"a": "it learns XOR like AND", "b": "it never settles", "c": "it raises an error"},
@@ -318,8 +319,12 @@ def check_exercise_4_rates(args: list, cases: Cases) -> str:
 # ---------------------------------------------------------------- exercise 5: drawing a minibatch
 
 
-def _batch(draw_batch, seed: int, n: int, k: int, what: str) -> np.ndarray:
-    return as_array(call(draw_batch, np.random.default_rng(seed), n, k), what, (k,))
+def _batches(draw_batch, draws: list[tuple[int, int, int]], what: str):
+    """The student's batches for ``draws`` ((seed, n, k): a fresh generator of that seed each),
+    asked in one round trip, each read as k row numbers."""
+    calls = [((np.random.default_rng(seed), n, k), {}) for seed, n, k in draws]
+    for (seed, n, k), value in zip(draws, call_many(draw_batch, calls)):
+        yield as_array(value, what.format(n=n), (k,))
 
 
 @exercise("exercise_5", "5", "The cost of a minibatch", points=2, seed=5)
@@ -328,29 +333,29 @@ def check_exercise_5(args: list, cases: Cases) -> str:
     _arity(args, 1)
     (draw_batch,) = args
     base = int(cases.rng.integers(0, 2**40))
-    for n, k in ((10, 10), (100, 20), (10**6, 32)):
-        idx = _batch(draw_batch, base, n, k, f"for n={n}")
+    sizes = ((10, 10), (100, 20), (10**6, 32))
+    for (n, k), idx in zip(sizes, _batches(draw_batch, [(base, n, k) for n, k in sizes], "for n={n}")):
         if not np.array_equal(idx, np.round(idx)) or idx.min() < 0 or idx.max() >= n:
             raise Problem(f"for n={n}: expected whole row numbers from 0 to {n - 1}, got values from {idx.min()} to {idx.max()}")
         if len(np.unique(idx)) != k:
             raise Problem(f"for n={n}: some rows come twice: draw without replacement.")
-    if not np.array_equal(_batch(draw_batch, base + 1, 1000, 10, "a"), _batch(draw_batch, base + 1, 1000, 10, "b")):
+    if not np.array_equal(*_batches(draw_batch, [(base + 1, 1000, 10)] * 2, "a")):
         raise Problem("two generators with the same seed gave different batches: draw from the rng you are given.")
     counts = np.zeros(20)
-    for seed in range(400):  # a generator each: the student's copy of one would not advance here
-        counts[_batch(draw_batch, base + 7000 + seed, 20, 5, "a batch").astype(int)] += 1
+    for idx in _batches(draw_batch, [(base + 7000 + seed, 20, 5) for seed in range(400)], "a batch"):  # a generator each: the student's copy of one would not advance here
+        counts[idx.astype(int)] += 1
     if np.abs(counts - 100).max() > 5 * np.sqrt(100):  # over 5 standard deviations from uniform
         raise Problem(f"some rows are drawn far more often than others (counts {counts.astype(int).tolist()}): every row should be equally likely.")
     # every pair of rows as likely as every other: a block of neighbours or a stride is not a random subset
     pairs = np.zeros((6, 6))
-    for seed in range(600):
-        a, b = np.sort(_batch(draw_batch, base + 90_000 + seed, 6, 2, "a batch of 2").astype(int))
+    for idx in _batches(draw_batch, [(base + 90_000 + seed, 6, 2) for seed in range(600)], "a batch of 2"):
+        a, b = np.sort(idx.astype(int))
         pairs[a, b] += 1
     seen = pairs[np.triu_indices(6, 1)]
     if np.abs(seen - 40).max() > 5 * np.sqrt(40):
         raise Problem(f"some pairs of rows never or rarely come together (pair counts {seen.astype(int).tolist()}, each expected near 40): draw a random subset, not a block or a stride.")
     try:
-        huge = _batch(draw_batch, base + 1, 10**12, 20, "for n=10**12")
+        (huge,) = _batches(draw_batch, [(base + 1, 10**12, 20)], "for n=10**12")
     except Problem as problem:
         raise Problem(f"with n = 10**12 rows: {problem} A draw that costs O(N) builds or shuffles all N rows; draw only the batch.") from None
     if len(np.unique(huge)) != 20:
@@ -359,16 +364,6 @@ def check_exercise_5(args: list, cases: Cases) -> str:
 
 
 # ---------------------------------------------------------------- exercise 6: completing the MLP
-
-
-def _weights(value) -> mlp.MLPWeights:
-    if value is None or isinstance(value, (str, bytes)):
-        as_array(value, "the weights")  # the same messages as for any other answer
-    try:
-        W1, b1, w2, b2 = value
-    except (TypeError, ValueError):
-        raise Problem(f"expected the four weights (W1, b1, w2, b2), got {type(value).__name__}") from None
-    return mlp.MLPWeights(as_array(W1, "W1", (2, 2)), as_array(b1, "b1", (2,)), as_array(w2, "w2", (2,)), float(as_array(b2, "b2").reshape(-1)[0]))
 
 
 def _copy(w: mlp.MLPWeights) -> mlp.MLPWeights:
@@ -403,8 +398,9 @@ def check_exercise_6(args: list, cases: Cases) -> str:
     # A hidden unit exactly at 0: where (z1 >= 0) and (z1 > 0) part ways.
     tests.append((mlp.MLPWeights(np.array([[1.0, 0.5], [-1.0, 0.5]]), np.array([0.0, -0.5]), np.array([1.0, -1.0]), 0.1),
                   np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]]), np.array([0.0, 1.0, 1.0])))
-    for start, X, y in tests:
-        got = _weights(call(train_step, _copy(start), X.copy(), y.copy(), 0.1))
+    steps = call_many(train_step, [((_copy(start), X.copy(), y.copy(), 0.1), {}) for start, X, y in tests])
+    for (start, X, y), value in zip(tests, steps):
+        got = as_weights(value)
         expected = mlp.sgd_step(_copy(start), X, y, 0.1)
         diagnose(_flat(got), _flat(expected), {
             "w2 and b2 did not change: that is the slide's cut-off listing. Add w2 -= lr * gradient_w2 and b2 -= lr * gradient_b2.":
@@ -412,11 +408,12 @@ def check_exercise_6(args: list, cases: Cases) -> str:
             "the ReLU derivative at exactly 0: the slides use (z1 >= 0), which counts 0 as active.": _flat(_strict_relu_step(start, X, y, 0.1)),
         }, "one step gives other weights than the slide's loop: compare your gradients with the slide's line by line.", rtol=1e-9)
     X, y = data.features(data.xor_data())
-    weights = mlp.init_weights()
     draws = np.random.default_rng(1)
-    for _ in range(1000):
-        idx = draws.choice(4, size=10, replace=True)
-        weights = _weights(call(train_step, weights, X[idx], y[idx], 0.1))
+    batches = [draws.choice(4, size=10, replace=True) for _ in range(1000)]
+    # the slide's loop of 1000 steps, each fed the step before's weights as read here, in one round trip
+    chain = [((mlp.init_weights(), X[batches[0]], y[batches[0]], 0.1), {})] + [((X[idx], y[idx], 0.1), {}) for idx in batches[1:]]
+    for value in call_many(train_step, chain, feed=as_weights):
+        weights = as_weights(value)
     learned = mlp.forward(weights, X)
     if not np.array_equal(np.round(learned), y):
         raise Problem(f"your step trains, but the network did not learn XOR: outputs {np.round(learned, 3).tolist()}.")

@@ -1,15 +1,16 @@
 """The small language the tutorial's checks are written in.
 
-A check calls the student's function with :func:`call`, reads what came back with
-:func:`as_array`, compares it with :func:`diagnose` (which names the typical mistake a
-wrong answer matches), and raises :class:`Problem` with what to try. Every failure of
+A check calls the student's function with :func:`call` (or many times in one round trip
+with :func:`call_many`), reads what came back with :func:`as_array`, compares it with
+:func:`diagnose` (which names the typical mistake a wrong answer matches), and raises
+:class:`Problem` with what to try. Every failure of
 the student's code (an exception, a stub, an exit, a crash, a timeout) becomes a Problem
 with a message the student can act on.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -33,20 +34,40 @@ class StudentRaised(Exception):
 def call(function: Callable, *args, **kwargs):
     """Run the student's function (in its sandboxed process, see :mod:`.checker`); turn every
     failure into a :class:`Problem` with a readable message."""
+    (value,) = call_many(function, [(args, kwargs)])
+    return value
+
+
+def call_many(function: Callable, calls: list, feed: Callable | None = None) -> Iterator:
+    """The student's function on each of ``calls`` ((args, kwargs) pairs) in one round trip to
+    its process; the values come one by one, and a failure is a :class:`Problem` at its place,
+    after the values before it (as if called one by one). With ``feed``, each call after the
+    first gets ``feed`` of the previous value as its first argument, in the student's process:
+    a chain of training steps (see :meth:`.checker.StudentProcess.calls`)."""
     if not callable(function):
         raise Problem(f"expected a function, got {type(function).__name__}: pass the function itself, without ()")
     try:
-        return function(*args, **kwargs)
-    except StudentRaised as exc:
-        if exc.stub:
-            raise Problem("the function is still the stub: write its body, then run the cell again.") from None
-        if exc.kind == "SystemExit":
-            raise Problem("your function called sys.exit(): return a value instead.") from None
-        if exc.kind == "MemoryError":
-            raise Problem("your function ran out of memory: does it build something as large as N?") from None
-        raise Problem(f"your function raised {exc.kind}: {exc} ({exc.line})") from None
+        values = function.many(calls, feed)
     except StudentProcessError as exc:
         raise Problem(str(exc)) from None
+    return _one_by_one(values)
+
+
+def _one_by_one(values: list) -> Iterator:
+    for value in values:
+        if isinstance(value, StudentRaised):
+            raise _raised(value)
+        yield value
+
+
+def _raised(exc: StudentRaised) -> Problem:
+    if exc.stub:
+        return Problem("the function is still the stub: write its body, then run the cell again.")
+    if exc.kind == "SystemExit":
+        return Problem("your function called sys.exit(): return a value instead.")
+    if exc.kind == "MemoryError":
+        return Problem("your function ran out of memory: does it build something as large as N?")
+    return Problem(f"your function raised {exc.kind}: {exc} ({exc.line})")
 
 
 def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:

@@ -7,8 +7,9 @@ process for each request the checker sends, and tells the checker how it ended:
   bottom, their check calls recorded (:func:`.record.run_cells`);
 - an answer: the fresh process opens the student's arguments (cloudpickle bytes, recorded
   in the notebook or in the grader's run), says which are functions, then answers the
-  checker's calls one by one: each answer carries the id of its request and is plain
-  data (:mod:`.plaindata`).
+  checker's requests one by one, each a batch of calls (a check that calls the student's
+  function a thousand times asks in a few round trips): each answer carries the id of
+  its request and is plain data (:mod:`.plaindata`).
 
 The checker's requests are pickles the checker made; the student's bytes are opened here
 only. The student's printing is kept in memory, capped, and never sent. With ``--preload``
@@ -72,14 +73,32 @@ def serve(channel, first: dict) -> None:
     _reply(channel, first["id"], objects=[{"callable": True} if callable(o) else {"value": plaindata.encode(o)} for o in objects])
     sources = first["sources"]
     while "index" in (request := pickle.loads(channel.receive())):
-        function = objects[request["index"]]
+        index = request["index"]
+        _reply(channel, request["id"], answers=answers(objects[index], request["calls"], request["feed"], sources[index] if index < len(sources) else []))
+
+
+def answers(function, calls: list[bytes], feed, sources: list[str]) -> list[dict]:
+    """Each of ``calls`` (pickled (args, kwargs) pairs, each opened just before its call, so
+    that no call sees what an earlier one did to its arguments) of the student's ``function``,
+    in order, as plain data; a raise ends the list, the calls after it not made. With
+    ``feed``, each call after the first gets ``feed(the previous value as the checker reads
+    it)`` as its first argument; where ``feed`` refuses a value the list ends (the checker
+    reads that value and says why)."""
+    said = []
+    for number, raw in enumerate(calls):
+        args, kwargs = pickle.loads(raw)
+        if feed is not None and number:
+            try:
+                args = (feed(plaindata.decode(said[-1]["ok"])), *args)
+            except Exception:  # noqa: BLE001 -- a value the chain cannot go on from
+                break
         try:
-            answer = plaindata.encode(function(*request["args"], **request["kwargs"]))
+            said.append({"ok": plaindata.encode(function(*args, **kwargs))})
         except BaseException as exc:  # noqa: BLE001 -- every failure is the student's to read
-            line, stub = where_it_failed(exc, function, sources[request["index"]] if request["index"] < len(sources) else [])
-            _reply(channel, request["id"], raised=[type(exc).__name__, str(exc)[:500], line, stub])
-        else:
-            _reply(channel, request["id"], ok=answer)
+            line, stub = where_it_failed(exc, function, sources)
+            said.append({"raised": [type(exc).__name__, str(exc)[:500], line, stub]})
+            break
+    return said
 
 
 def _clear(child: int, scratch: bool) -> None:
