@@ -172,7 +172,23 @@ def shifter(rng, n, k):
     return rng.choice(n, size=k, replace=False)
 
 
-@pytest.mark.parametrize("answer", [forger, shifter], ids=["forger", "shifter"])
+def short_batch(rng, n, k):
+    """A forged answer under its request's own id: one value for a batch of many calls."""
+    import json
+    import sys
+    import time
+
+    frame = sys._getframe()
+    while frame is not None and "request" not in frame.f_locals:
+        frame = frame.f_back
+    request, channel = frame.f_locals["request"], frame.f_locals["channel"]
+    if len(request["calls"]) > 1:
+        channel.send(json.dumps({"id": request["id"], "answers": [{"ok": list(range(k))}]}).encode())
+        time.sleep(60)
+    return rng.choice(n, size=k, replace=False)
+
+
+@pytest.mark.parametrize("answer", [forger, shifter, short_batch], ids=["forger", "shifter", "short batch"])
 def test_a_forged_answer_fails_that_check_and_no_other(answer):
     verdict = tutorial.check_exercise_5(answer)
     assert verdict.passed is False and ("answered out of turn" in verdict.message or "ended its process" in verdict.message), verdict.message

@@ -293,6 +293,33 @@ def test_exercise_6_mistakes():
     assert "expected the four weights" in hint(tutorial.check_exercise_6(lambda w, X, y, lr: mlp_step(w, X, y, lr)[:3]))
 
 
+def test_exercise_6_trains_as_if_called_step_by_step():
+    """The 1000 steps run in the student's process in one round trip, each fed the weights the
+    check read from the step before: by name (weights.W1) and updated in place (the slide's -=)
+    as when each step was its own call, and a step that goes wrong midway is told as such."""
+    from nncourse.algorithms import mlp
+
+    assert tutorial.check_exercise_6(lambda w, X, y, lr: mlp_step((w.W1, w.b1, w.w2, w.b2), X, y, lr)).passed
+    assert tutorial.check_exercise_6(mlp.sgd_step).passed
+    steps = []
+
+    def tires(weights, X, y, lr):
+        steps.append(1)
+        W1, b1, w2, b2 = mlp_step(weights, X, y, lr)
+        return (W1[:1] if len(steps) == 500 else W1), b1, w2, b2
+
+    assert hint(tutorial.check_exercise_6(tires)) == "W1: expected shape (2, 2), got (1, 2)"
+    steps.clear()
+
+    def raises(weights, X, y, lr):
+        steps.append(1)
+        if len(steps) == 700:
+            raise ArithmeticError("step 700")
+        return mlp_step(weights, X, y, lr)
+
+    assert hint(tutorial.check_exercise_6(raises)).startswith("your function raised ArithmeticError: step 700 (line ")
+
+
 def logistic(X, y, lr, epochs, *, intercept=True, loss="log", sign=-1):
     Xb = np.column_stack([np.ones(len(y)), X]) if intercept else X
     b = np.zeros(Xb.shape[1])

@@ -16,6 +16,7 @@ can read and write whatever the user can, and its children can outlive it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import secrets
@@ -25,6 +26,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from .. import paths
 MODES = ("bwrap", "none")
 HEADER = struct.Struct(">Q")
 FRAME_CAP = 256 * 2**20  # bytes one message may hold; a longer one is refused unread
+FONTS = "/nncourse-fonts"  # where a sandbox sees Matplotlib's font list (read-only): see font_cache()
+MPLCONFIGDIR = "/tmp/matplotlib"  # Matplotlib's folder in a sandbox: a copy of FONTS, in its private /tmp
 
 
 class SandboxUnavailable(RuntimeError):
@@ -73,6 +77,28 @@ def _readable_roots() -> list[str]:
     return system + kept
 
 
+@functools.lru_cache(maxsize=1)
+def font_cache() -> str | None:
+    """A folder holding Matplotlib's font list for this Python (nothing else), built once per
+    grading process and removed at its exit; None if it cannot be built. A sandbox sees it at
+    :data:`FONTS` and starts each run from a copy (:func:`.student.main`): its /tmp is empty,
+    and without the copy every submission's ``import matplotlib`` would spend half a second
+    of CPU finding the system's fonts again."""
+    folder = tempfile.mkdtemp(prefix="nncourse-fonts-")
+    atexit.register(shutil.rmtree, folder, True)
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"], env={**child_env(), "MPLCONFIGDIR": folder},
+                              stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lists = list(Path(folder).glob("fontlist-*.json"))
+    if done.returncode != 0 or not lists:
+        return None
+    for path in (folder, *lists):  # readable by the sandbox's own user id
+        os.chmod(path, 0o755 if path == folder else 0o644)
+    return folder
+
+
 def bwrap_argv() -> list[str]:
     argv = ["bwrap", "--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "NNCOURSE_SANDBOX", "bwrap"]
@@ -88,6 +114,8 @@ def bwrap_argv() -> list[str]:
         argv += ["--perms", "0755", "--dir", parent]
     for root in roots:
         argv += ["--ro-bind", root, root]
+    if (fonts := font_cache()) is not None:
+        argv += ["--ro-bind", fonts, FONTS, "--setenv", "MPLCONFIGDIR", MPLCONFIGDIR]
     if os.geteuid() == 0:  # root: namespaces without a user namespace, then a user id of its own (so its process count is its own)
         uid = 200_000 + secrets.randbelow(800_000)
         return argv + ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
