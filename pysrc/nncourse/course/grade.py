@@ -31,7 +31,7 @@ from .verdict import Verdict
 SUFFIXES = (".ipynb", ".qmd", ".py", ".json")  # .json: the R tutorial page's "Download my work" (rtrack)
 JOBS = (1, 32)  # submissions graded side by side, at least and at most
 BUDGETS = (1, 600)  # seconds one check (and one cell of the run) may take, at least and at most
-CACHE_VERSION = "1"  # bump when a check changes what it accepts: every cached result is then stale
+CACHE_VERSION = "2"  # bump when a check changes what it accepts: every cached result is then stale
 
 
 class SubmissionError(ValueError):
