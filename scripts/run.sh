@@ -102,6 +102,7 @@ UV_VERSION=0.13.9
 
 install_locked() {
     local rpy2=$1
+    export UV_COMPILE_BYTECODE=1  # .pyc written at install, as pip does: else every process compiles what it imports (each time under PYTHONDONTWRITEBYTECODE or in the read-only sandbox)
     if [ "${NNCOURSE_PIP:-}" != 1 ] && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" 2>/dev/null; then
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r requirements.lock
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e . ${rpy2:+"$rpy2"}
