@@ -18,7 +18,10 @@ def browser():
 
     path = chromium_or_skip()
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path)
+        # webR's WebAssembly compiled by V8's baseline tier only, as the webR engine's Node
+        # runs it (nncourse.r.installed): the optimising tier costs each live-R page's start
+        # more than the few R runs here win back; what R prints is the same
+        chromium = playwright.chromium.launch(executable_path=path, args=["--js-flags=--liftoff-only"])
         yield chromium
         chromium.close()
 
