@@ -28,11 +28,14 @@ from .divergence import check_runs
 from ..validation import as_matrix, free_memory
 from .activations import relu, relu_derivative, sigmoid, step
 
-# Minibatch rows drawn per chunk, over all runs: bounds the memory of the index arrays
-# (2**21 rows of uniform doubles and row numbers, 32 MiB) whatever K and the epochs.
-CHUNK_ROWS = 2**21
+# How the minibatches of K runs are drawn (:func:`batches_of_runs`): each run draws the doubles
+# of up to DRAWN_ROWS rows in one call (256 KiB: they stay in the cache while they become
+# row numbers); the runs' row numbers, one byte each, are kept for up to KEPT_ROWS rows
+# (32 MiB, whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a
+# block that fits in the cache (on this machine's shared memory bus the same work on
+# blocks ten times larger took three to eight times longer).
+DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
-# block's, some 45 MB, plus the results); and what one run's results keep (33 numbers).
 BLOCK = 10_000
 RESULT_BYTES = 8 * 40
 
@@ -56,19 +59,41 @@ def as_seeds(seeds) -> np.ndarray:
 
 def batches_of_runs(seeds, n: int, batch_size: int, steps: int, *, replace: bool):
     """Each step's minibatches for all runs, shape ``(K, batch_size)``: row ``k`` is what
-    ``default_rng(seeds[k])`` gives a single run at that step."""
-    rngs = [np.random.default_rng(int(seed)) for seed in seeds]
-    chunk = max(1, min(steps, CHUNK_ROWS // (len(rngs) * batch_size)))
-    buffer = np.empty((len(rngs), chunk, batch_size))  # one buffer for every chunk: no fresh pages to fault in
-    for start in range(0, steps, chunk):
-        size = min(chunk, steps - start)
-        uniforms = buffer[:, :size]  # each run's block still one contiguous run of doubles
-        for rng, block in zip(rngs, uniforms):
-            rng.random(out=block)  # the doubles a single run draws for these steps
-        rows = minibatch.rows_from_uniforms(uniforms, n, replace=replace)
-        # step by step, each step's rows contiguous and of NumPy's index type: take() then
-        # gathers them without a conversion, three to five times faster than from a strided int8 view
-        yield from np.asarray(rows.transpose(1, 0, 2), dtype=np.intp, order="C")
+    ``default_rng(seeds[k])`` gives a single run at that step. Each array is a buffer the
+    next step refills: read it before asking for the next."""
+    rngs, b = [np.random.default_rng(int(seed)) for seed in seeds], batch_size
+    span = max(1, min(steps, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps drawn per call
+    scale, top = minibatch.scale_and_top(n, b, replace=replace)
+    doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
+    rows = np.empty((span, len(rngs), b), dtype=top.dtype)  # per step, every run's batch
+    indices = np.empty((len(rngs), b), dtype=np.intp)
+    for start in range(0, steps, span):
+        size = min(span, steps - start)
+        drawn = doubles[:size]
+        for rng, run in zip(rngs, picks[:, :size]):
+            rng.random(out=drawn)  # the doubles a single run draws for these steps
+            np.multiply(drawn, scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
+        if replace:
+            np.minimum(picks[:, :size], top, out=rows[:size].transpose(1, 0, 2))
+        else:
+            floyd_runs(picks[:, :size], n, top, out=rows[:size])
+        for step_rows in rows[:size]:
+            np.copyto(indices, step_rows)  # NumPy's index type: take() needs no conversion
+            yield indices
+
+
+def floyd_runs(picks: np.ndarray, n: int, top: np.ndarray, *, out: np.ndarray) -> None:
+    """Clamped to ``top`` and through Floyd's check, ``picks`` (K, steps, b) into ``out``
+    (steps, K, b), a few runs at a time: one contiguous slab per draw, in the cache."""
+    runs = max(1, BLOCK_ROWS // (picks.shape[1] * picks.shape[2]))
+    slabs = np.empty(min(runs, len(picks)) * picks[0].size, dtype=picks.dtype)
+    scratch = np.empty((2 + slabs.itemsize) * slabs.size, dtype=np.uint8)
+    for first in range(0, len(picks), runs):
+        part = picks[first : first + runs]
+        draws = slabs[: part.size].reshape(part.shape[2], part.shape[0], part.shape[1])
+        np.minimum(part.transpose(2, 0, 1), top[:, None, None], out=draws)
+        minibatch.floyd(draws, n, scratch=scratch)
+        np.copyto(out[:, first : first + runs], draws.transpose(2, 1, 0))
 
 
 def sum_rows(a: np.ndarray) -> np.ndarray:
