@@ -89,6 +89,15 @@ def test_how_many_steps_are_drawn_at_once_changes_nothing(regression, monkeypatc
     np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
 
 
+def test_seeded_generators_start_again_for_each_study(regression):
+    # the report seeds once for its three studies: the second study draws what the first drew
+    X, y = regression
+    seeds = studies.Seeded([3, 4])
+    first = studies.sgd_runs(X, y, seeds, epochs=50)
+    np.testing.assert_array_equal(studies.sgd_runs(X, y, seeds, epochs=50), first)
+    np.testing.assert_array_equal(first, [linear.sgd(X, y, epochs=50, rng=s) for s in (3, 4)])
+
+
 def test_runs_differ_by_seed_and_repeat_by_seed(batched):
     betas = batched["sgd_betas"]
     assert len({tuple(row) for row in betas[:97]}) == 97
