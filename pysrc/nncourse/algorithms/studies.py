@@ -36,6 +36,7 @@ from .activations import relu, relu_derivative, sigmoid, step
 # blocks ten times larger took three to eight times longer).
 DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
+# block's, some 80 MB at 10,000 seeds, plus the results); and what one run's results keep (33 numbers).
 BLOCK = 10_000
 RESULT_BYTES = 8 * 40
 
