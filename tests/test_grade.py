@@ -6,12 +6,13 @@ another's marks."""
 
 import csv
 import os
-import secrets
 import time
+import zlib
 
 import nbformat
 import pytest
 
+from conftest import made_once
 from nncourse.cli import main
 from nncourse.course import exercises, grade, key as keys
 
@@ -46,7 +47,6 @@ SHIFTER = ("import json, os, struct\n"
            "def draw_batch(rng, n, batch_size):\n    a = json.dumps({'id': '0', 'ok': list(range(batch_size))}).encode()\n"
            "    for fd in range(3, 64):\n        try:\n            os.write(fd, (struct.pack('>Q', len(a)) + a) * 3)\n        except OSError:\n            pass\n"
            "    return rng.choice(n, size=batch_size, replace=False)\n\ntutorial.check_exercise_5(draw_batch)")
-SLEEPER = f"300.{secrets.randbelow(10**9):09d}"  # the setsid child's ``sleep``: its argument names this run's sleeper alone on the machine
 FULL = dict(exercise_1=2, quiz_1=1, exercise_2=1, exercise_2_r=0, exercise_3=1, exercise_4=2, exercise_4_rates=1,
             exercise_5=2, exercise_6=2, exercise_7=2, exercise_8=1, quiz_8=1)  # 16 of 17: no R cell in the short notebook
 
@@ -76,7 +76,7 @@ TEMPLATES = {
     "partial": ({"ex3": CELLS["ex3"].replace(">= 0, 1.0", "> 0, 1.0"),
                  "ex6": CELLS["ex6"].replace("w2 + lr * 2 * h.T @ r / len(y), b2 + lr * 2 * r.sum() / len(y)", "w2, b2")}, {},
                 marks(exercise_3=0.5, exercise_6=1)),
-    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    while True:\n        pass\n    return rng")}, {}, marks(exercise_5=0)),
+    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    import time\n    while True:\n        time.sleep(1)\n    return rng")}, {}, marks(exercise_5=0)),  # waits (top_level_hang spins)
     "exits": ({"ex1": CELLS["ex1"].replace("def train(X, y):\n", "def train(X, y):\n    import sys\n    sys.exit(0)\n"),
                "ex6": CELLS["ex6"].replace("    W1, b1, w2, b2 = weights\n", "    import os\n    os._exit(3)\n")}, {}, marks(exercise_1=0, exercise_6=0)),
     "tampers": ({"ex5": "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\nprint('Exercise 5: PASSED. instant')\n"
@@ -86,7 +86,7 @@ TEMPLATES = {
     "shifter": ({"ex5": SHIFTER}, {}, marks(exercise_5=0)),
     "quiz_reader": ({"quiz1": "import re\ntry:\n    answer = re.search(r'answer = \"(\\w)\"', open(CLASS_FILES[1]).read()).group(1)\n"
                               "except OSError:\n    answer = tutorial.QUIZ['1'][0]\ntutorial.check_answer('1', answer)"}, {}, marks(quiz_1=0)),
-    "setsid_child": ({"ex6": f"import os, subprocess\nsubprocess.Popen(['sleep', '{SLEEPER}'], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
+    "setsid_child": ({"ex6": "import os, subprocess\nsubprocess.Popen(['sleep', SLEEPER], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
     "file_writer": ({"imports": CELLS["imports"] + "\nfor path in CLASS_FILES:\n    try:\n        open(path, 'w').write('0 points for everyone')\n    except OSError:\n        pass"},
                     {}, marks()),
     "top_level_hang": ({}, {"ex3": "while True:\n    pass"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
@@ -97,14 +97,14 @@ TEMPLATES = {
 COPIES = {"correct": 5, "share_and_quiz": 2, "partial": 2, "textbook": 2, "call_forms": 2, "scratch_after": 2, "sign_error": 2}  # the rest: one each
 
 
-def notebook(name: str, number: int, class_files: list[str]) -> nbformat.NotebookNode:
+def notebook(name: str, number: int, class_files: list[str], sleeper: str) -> nbformat.NotebookNode:
     if name == "stubs":
         from nncourse.deck.document import to_notebook
         from nncourse.paths import WEEK10
 
         return to_notebook(WEEK10.tutorial)
     replaced, added, _ = TEMPLATES[name]
-    cells = [f"# {name}, student {number}\nCLASS_FILES = {class_files!r}"]
+    cells = [f"# {name}, student {number}\nCLASS_FILES = {class_files!r}\nSLEEPER = {sleeper!r}"]
     for cell, source in CELLS.items():
         cells.append(replaced.get(cell, source))
         if cell in added:
@@ -121,33 +121,54 @@ def expected_rows(names) -> list[list[str]]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def klass(tmp_path_factory):
-    """32 notebooks in two groups' folders, each a tutorial.ipynb; a key; a timeout measured here."""
-    folder = tmp_path_factory.mktemp("class")
-    key = folder / "key.toml"
-    keys.new(key)
+def class_names() -> dict[str, str]:
+    """submission path -> template: 32 notebooks in two groups' folders, each a tutorial.ipynb."""
     names = {}
     for name in TEMPLATES:
         for copy in range(COPIES.get(name, 1)):
             names[f"group{'AB'[len(names) % 2]}/{name}{copy + 1}/tutorial.ipynb"] = name
+    return names
+
+
+def make_class(folder):
+    """The class's notebooks and a key, written once per run for every worker that grades them."""
+    key = folder / "key.toml"
+    keys.new(key)
+    names = class_names()
     class_files = [str(folder / "grades.csv"), str(key), str(folder / next(iter(names)))]
     for submission, name in names.items():
         (folder / submission).parent.mkdir(parents=True)
-        nbformat.write(notebook(name, len(names), class_files), str(folder / submission))
-    return folder, key, names
+        nbformat.write(notebook(name, len(names), class_files, sleeper_of(folder)), str(folder / submission))
+    return folder
 
 
-@pytest.fixture(scope="module")
-def timeout(klass):
-    """Three times the slowest check of a correct notebook with R on this machine, measured first."""
+def sleeper_of(folder) -> str:
+    """The setsid child's ``sleep`` argument: 300 s, its decimals naming this run's class alone on the machine."""
+    return f"300.{zlib.crc32(str(folder).encode()):010d}"
+
+
+@pytest.fixture(scope="session")
+def klass(tmp_path_factory):
+    """(folder, key, names): the class, made once per run and shared by the workers that grade it."""
+    folder = made_once(tmp_path_factory, "grade_class", make_class)
+    return folder, folder / "key.toml", class_names()
+
+
+@pytest.fixture(scope="session")
+def timeout(r, klass, tmp_path_factory):
+    """Three times the slowest check of a correct notebook with R on this machine, measured once per run."""
     folder, key, names = klass
     [with_r] = [s for s, n in names.items() if n == "with_r"]
-    began = time.monotonic()
-    graded = grade.grade_one(grade.read_submissions([folder / with_r])[0], keys.load(key), budget=120, sandbox="bwrap")
-    assert graded.total == 17, graded.verdicts
-    slowest = max([v.seconds for v in graded.verdicts.values()] + [(time.monotonic() - began) / 4])
-    return round(3 * slowest + 5)
+
+    def measure(here):
+        began = time.monotonic()
+        graded = grade.grade_one(grade.read_submissions([folder / with_r])[0], keys.load(key), budget=120, sandbox="bwrap")
+        assert graded.total == 17, graded.verdicts
+        slowest = max([v.seconds for v in graded.verdicts.values()] + [(time.monotonic() - began) / 4])
+        (here / "timeout").write_text(str(round(3 * slowest + 5)))
+        return here / "timeout"
+
+    return int(made_once(tmp_path_factory, "grade_timeout", measure).read_text())
 
 
 def read_csv(path):
@@ -155,28 +176,32 @@ def read_csv(path):
         return list(csv.reader(handle))
 
 
-def sleepers() -> list[str]:
+def sleepers(folder) -> list[str]:
+    """The processes alive of the class's setsid child."""
     import subprocess
 
-    return subprocess.run(["pgrep", "-f", f"sleep {SLEEPER}"], capture_output=True, text=True).stdout.split()
+    return subprocess.run(["pgrep", "-f", f"sleep {sleeper_of(folder)}"], capture_output=True, text=True).stdout.split()
+
+
+def class_gradebook(names) -> list[list[str]]:
+    header = ["submission", *(e.column for e in exercises.EXERCISES), "total", "student_id"]
+    return [header, *expected_rows(names)]
 
 
 @pytest.mark.r
-def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster(r, klass, timeout, tmp_path, monkeypatch):
-    """Also: the setsid child of one notebook (``sleep 300``) does not outlive its grading."""
+def test_a_class_grades_to_exactly_the_expected_gradebook_twice_in_a_row(klass, timeout, tmp_path, monkeypatch):
+    """Each time the gradebook written by hand; nothing one notebook does reaches the class's
+    files, another's feedback, or outlives its grading (the setsid child's ``sleep``)."""
     folder, key, names = klass
     monkeypatch.chdir(folder)  # as a teaching assistant grades: from the class's folder
-    header = ["submission", *(e.column for e in exercises.EXERCISES), "total", "student_id"]
-    expected = [header, *expected_rows(names)]
     before = {p: os.stat(p).st_mtime_ns for p in (key, folder / next(iter(names)))}
-    paths = list(names)
     for run in ("first", "second"):
         out = tmp_path / run
         out.mkdir()
-        assert main(["grade", *paths, "--key", str(key), "--csv", str(out / "grades.csv"), "--feedback", str(out / "feedback"),
+        assert main(["grade", *names, "--key", str(key), "--csv", str(out / "grades.csv"), "--feedback", str(out / "feedback"),
                      "--jobs", "2", "--timeout", str(timeout)]) == 0
-        assert read_csv(out / "grades.csv") == expected, run
-        assert sleepers() == [], run
+        assert read_csv(out / "grades.csv") == class_gradebook(names), run
+        assert sleepers(folder) == [], run
     assert {p: os.stat(p).st_mtime_ns for p in before} == before  # the file writer wrote nothing, the key unread-and-untouched
     assert not (folder / "grades.csv").exists()
     pages = sorted(p.name for p in (tmp_path / "first" / "feedback").glob("*.html"))
@@ -186,13 +211,19 @@ def test_a_class_grades_to_exactly_the_expected_gradebook_twice_and_on_a_cluster
     forger = (tmp_path / "first" / "feedback" / next(f for f in pages if "forger" in f)).read_text()
     assert not any(other.split("/")[1] in forger for other in names if "forger" not in other)  # nothing of another submission
 
+
+@pytest.mark.r
+def test_a_class_grades_on_a_dask_cluster_to_the_same_gradebook(klass, timeout):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        graded = grade.grade(grade.read_submissions(paths), keys.load(key), budget=timeout, cluster=cluster)
-    on_cluster = [[g.id, *(f"{g.points[c]:g}" for c in header[1:-2]), f"{g.total:g}", ""] for g in sorted(graded, key=lambda g: g.id)]
+    folder, key, names = klass
+    # one worker of one thread: beside the test above (on another pytest worker), the machine grades three at once, not four
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        graded = grade.grade(grade.read_submissions([folder / s for s in names]), keys.load(key), budget=timeout, cluster=cluster)
+    expected = class_gradebook(names)
+    on_cluster = [[g.id, *(f"{g.points[c]:g}" for c in expected[0][1:-2]), f"{g.total:g}", ""] for g in sorted(graded, key=lambda g: g.id)]
     assert on_cluster == expected[1:]
-    assert sleepers() == []
+    assert sleepers(folder) == []
 
 
 def test_regrading_one_student_updates_that_row_and_a_second_run_grades_only_what_changed(klass, timeout, tmp_path, monkeypatch, capsys):
