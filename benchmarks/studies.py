@@ -82,15 +82,17 @@ def floor_ratios(k: int = 2000) -> dict[str, tuple[float, float]]:
 
 def doubles_seconds(k: int = 2000, batch_size: int = lecture.SGD["batch_size"]) -> float:
     """Seconds to seed ``k`` generators and draw the doubles of their 1000 batches (one per
-    row, what bit-identical batches need), best of three: a part of a study no code avoids."""
-    chunk = max(1, min(EPOCHS, studies.CHUNK_ROWS // (k * batch_size)))  # as the study draws them
-    out = np.empty((k, chunk, batch_size))
+    row, what bit-identical batches need) as the study draws them, best of three: a part of a
+    study no code avoids."""
+    span = max(1, min(EPOCHS, studies.DRAWN_ROWS // batch_size, studies.KEPT_ROWS // (k * batch_size)))
+    out = np.empty((span, batch_size))
 
     def draw():
         rngs = [np.random.default_rng(seed) for seed in range(k)]
-        for start in range(0, EPOCHS, chunk):
-            for rng, block in zip(rngs, out[:, : min(chunk, EPOCHS - start)]):
-                rng.random(out=block)
+        for start in range(0, EPOCHS, span):
+            drawn = out[: min(span, EPOCHS - start)]
+            for rng in rngs:
+                rng.random(out=drawn)
 
     return min(timeit.repeat(draw, number=1, repeat=3))
 

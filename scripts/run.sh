@@ -102,6 +102,7 @@ UV_VERSION=0.13.9
 
 install_locked() {
     local rpy2=$1
+    export UV_COMPILE_BYTECODE=1  # .pyc written at install, as pip does: else every process compiles what it imports (each time under PYTHONDONTWRITEBYTECODE or in the read-only sandbox)
     if [ "${NNCOURSE_PIP:-}" != 1 ] && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" 2>/dev/null; then
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r requirements.lock
         "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e . ${rpy2:+"$rpy2"}
@@ -137,6 +138,13 @@ relock() {
     say "wrote requirements.lock"
 }
 
+# nncourse's own modules compiled once (the installed packages are, at install): the suite
+# starts hundreds of Pythons (kernels, R workers, sandboxed students) that would each compile
+# them again under PYTHONDONTWRITEBYTECODE, and in the read-only sandbox always.
+compile_package() {
+    "$VENV/bin/python" -m compileall -q -j 0 pysrc >/dev/null || say "could not compile pysrc/ ahead (the tests run, only slower)"
+}
+
 main() {
     local job=${1:-}
     shift || true
@@ -144,7 +152,7 @@ main() {
         setup) ensure_venv ;;
         lock) relock ;;
         render) ensure_venv; exec "$VENV/bin/nncourse" render "$@" ;;
-        test) ensure_venv; exec "$VENV/bin/python" -m pytest "$@" ;;
+        test) ensure_venv; compile_package; exec "$VENV/bin/python" -m pytest "$@" ;;
         *) die "expected a job: render, test, setup or lock; got '${job}'" ;;
     esac
 }

@@ -2,6 +2,7 @@
 
 import json
 import os
+import pickle
 import shutil
 import signal
 from pathlib import Path
@@ -62,7 +63,7 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
     """What ``make(folder)`` returns (a path in ``folder``), made once per run however many
     pytest-xdist workers ask for it: the first makes it under a lock in the run's temporary
     folder, the others wait and share it (xdist's documented pattern). ``make`` must not
-    leave anything but what it returns in ``folder``."""
+    leave anything in ``folder`` but what it returns (or a folder holding it) and what goes with it."""
     from filelock import FileLock
 
     root = tmp_path_factory.getbasetemp()
@@ -133,11 +134,41 @@ def r_lecture_chunks(r):
 
 
 @pytest.fixture(scope="session")
-def built_in_deck(r, tmp_path_factory):
-    """The week's deck rendered once per run by the built-in path (its R sections need R)."""
-    from nncourse.deck import render
+def built_in_run(r, tmp_path_factory):
+    """The week's deck rendered once per run by the built-in path (its R sections need R), and
+    what that render's Jupyter kernel ran: (the deck, (front matter, cells with their outputs)).
+    The render is :func:`nncourse.deck.render.render` itself; its call of ``execute`` is
+    watched, not replaced, so the deck's code runs once for the tests of both."""
+    from nncourse.deck import execute, render
 
-    return made_once(tmp_path_factory, "built_in_deck", lambda folder: render.render("revealjs", folder, use_quarto=False).path)
+    def make(folder):
+        ran = []
+
+        def watched(*args, **kwargs):
+            ran.append(execute.execute(*args, **kwargs))
+            return ran[-1]
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(render, "execute", watched)
+            deck = render.render("revealjs", folder / "deck", use_quarto=False).path
+        (folder / "executed.pickle").write_bytes(pickle.dumps(ran))
+        return deck
+
+    deck = made_once(tmp_path_factory, "built_in_deck", make)
+    (executed,) = pickle.loads((deck.parent.parent / "executed.pickle").read_bytes())
+    return deck, executed
+
+
+@pytest.fixture(scope="session")
+def built_in_deck(built_in_run):
+    """The week's deck rendered once per run by the built-in path."""
+    return built_in_run[0]
+
+
+@pytest.fixture(scope="session")
+def built_in_executed(built_in_run):
+    """The week's deck as the built-in render's kernel executed it: (front matter, cells)."""
+    return built_in_run[1]
 
 
 def quarto_or_skip() -> str:

@@ -12,7 +12,6 @@ from nncourse.deck import slide as deck
 from nncourse.repro import computed as lecture
 from nncourse.repro import ledger
 from nncourse.r import bridge as rbridge
-from nncourse.deck import execute, render
 
 pytestmark = pytest.mark.r  # the deck runs R through rpy2
 
@@ -32,12 +31,13 @@ LECTURE_TITLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def executed(r):
-    return execute.execute()
+@pytest.fixture(scope="session")
+def executed(built_in_executed):
+    """The deck as a Jupyter kernel ran it: the run the built-in rendering below was made from."""
+    return built_in_executed
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(built_in_deck):
     return built_in_deck
 

@@ -4,6 +4,8 @@ The week's deck must pass on every slide (not a sample); and the checker must se
 kind of problem it claims to see, shown here on a small deck with one fault added at a time.
 """
 
+import contextlib
+import io
 import re
 
 import pytest
@@ -60,9 +62,29 @@ def decks(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def faulty_check(decks):
+def checked_by_the_cli(decks, tmp_path_factory):
+    """``nncourse render --built-in --check --screenshots DIR`` on the faulty deck (the render
+    itself stood in for by the faulty file): its exit status, what it printed, the screenshots
+    folder, and the check it made (slidecheck's own, watched, not replaced)."""
     chromium_or_skip()
-    return slidecheck.check_deck(decks[1])
+    shots = tmp_path_factory.mktemp("shots") / "shots"
+    made, check_deck = [], slidecheck.check_deck
+
+    def watched(*args, **kwargs):
+        made.append(check_deck(*args, **kwargs))
+        return made[-1]
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
+        patch.setattr(render, "render", lambda *a, **k: render.Rendered(decks[1], "built-in"))
+        patch.setattr(slidecheck, "check_deck", watched)
+        status = main(["render", "--built-in", "--check", "--screenshots", str(shots)])
+    (check,) = made
+    return status, out.getvalue(), shots, check
+
+
+@pytest.fixture(scope="module")
+def faulty_check(checked_by_the_cli):
+    return checked_by_the_cli[3]
 
 
 @pytest.mark.r
@@ -79,9 +101,9 @@ def test_the_week_deck_is_clean_on_every_slide(built_in_deck, tmp_path):
     print(f"screenshots of every slide: {screens}")
 
 
-def test_a_clean_small_deck_passes_and_typesets_its_maths(decks, tmp_path):
+def test_a_clean_small_deck_passes_and_typesets_its_maths(decks):
     chromium_or_skip()
-    result = slidecheck.check_deck(decks[0], tmp_path)
+    result = slidecheck.check_deck(decks[0])
     assert result.ok, "\n".join(result.lines())
     assert [s.title for s in result.slides] == ["A small deck", "Clean", *FAULTS]
 
@@ -100,14 +122,12 @@ def test_the_check_blocks_and_reports_network_requests(faulty_check):
     assert "FIX the deck fetches from the network: http://127.0.0.1:9/figure.png" in faulty_check.lines()
 
 
-def test_render_check_exits_non_zero_and_says_which_slide(decks, tmp_path, capsys, monkeypatch):
-    chromium_or_skip()
-    monkeypatch.setattr(render, "render", lambda *a, **k: render.Rendered(decks[1], "built-in"))
-    assert main(["render", "--built-in", "--check", "--screenshots", str(tmp_path / "shots")]) == 1
-    out = capsys.readouterr().out
+def test_render_check_exits_non_zero_and_says_which_slide(checked_by_the_cli):
+    status, out, shots, _ = checked_by_the_cli
+    assert status == 1
     assert re.search(rf"FIX  6/{len(FAULTS) + 2}  tiny text\n +- text smaller than 18 px on screen \(8\.\d px\): \"footnote nobody can read\"", out), out
     assert f"2/{len(FAULTS) + 2} slides clean" in out
-    assert len(list((tmp_path / "shots").glob("*.png"))) == len(FAULTS) + 2
+    assert len(list(shots.glob("*.png"))) == len(FAULTS) + 2
 
 
 @pytest.mark.r

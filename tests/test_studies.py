@@ -70,11 +70,32 @@ def test_other_settings_and_starts_agree_too(regression, and_xy, xor_xy):
     np.testing.assert_array_equal(weights.b2[0], alone.b2)
 
 
+def test_more_rows_than_a_byte_holds_agree_too():
+    # 300 rows: the row numbers are int16, Floyd's check and the gathering go through the same code
+    X, y = data.regression_data(seed=5, n=300)
+    np.testing.assert_array_equal(
+        studies.sgd_runs(X, y, [0, 1, 2], epochs=100, batch_size=40),
+        [linear.sgd(X, y, epochs=100, batch_size=40, rng=s) for s in (0, 1, 2)],
+    )
+
+
 def test_how_many_steps_are_drawn_at_once_changes_nothing(regression, monkeypatch):
     X, y = regression
     whole = studies.sgd_runs(X, y, range(30), epochs=200)
-    monkeypatch.setattr(studies, "CHUNK_ROWS", 7 * 30 * 20)  # 7 steps per chunk, a remainder at the end
+    monkeypatch.setattr(studies, "KEPT_ROWS", 7 * 30 * 20)  # 7 steps per draw, a remainder at the end
+    monkeypatch.setattr(studies, "BLOCK_ROWS", 4 * 7 * 20)  # Floyd 4 runs at a time, 30 = 7 x 4 + 2
     np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
+    monkeypatch.setattr(studies, "DRAWN_ROWS", 20)  # one step per call
+    np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
+
+
+def test_seeded_generators_start_again_for_each_study(regression):
+    # the report seeds once for its three studies: the second study draws what the first drew
+    X, y = regression
+    seeds = studies.Seeded([3, 4])
+    first = studies.sgd_runs(X, y, seeds, epochs=50)
+    np.testing.assert_array_equal(studies.sgd_runs(X, y, seeds, epochs=50), first)
+    np.testing.assert_array_equal(first, [linear.sgd(X, y, epochs=50, rng=s) for s in (3, 4)])
 
 
 def test_runs_differ_by_seed_and_repeat_by_seed(batched):

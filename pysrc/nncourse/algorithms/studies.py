@@ -28,11 +28,15 @@ from .divergence import check_runs
 from ..validation import as_matrix, free_memory
 from .activations import relu, relu_derivative, sigmoid, step
 
-# Minibatch rows drawn per chunk, over all runs: bounds the memory of the index arrays
-# (2**21 rows of uniform doubles and row numbers, 32 MiB) whatever K and the epochs.
-CHUNK_ROWS = 2**21
+# How the minibatches of K runs are drawn (:func:`batches_of_runs`): each run draws the doubles
+# of up to DRAWN_ROWS rows in one call (256 KiB: they stay in the cache while they become
+# row numbers); the runs' row numbers, one byte each, are kept for up to KEPT_ROWS rows
+# (32 MiB, whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a
+# block that fits in the cache (on this machine's shared memory bus the same work on
+# blocks ten times larger took three to eight times longer).
+DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
-# block's, some 45 MB, plus the results); and what one run's results keep (33 numbers).
+# block's, some 80 MB at 10,000 seeds, plus the results); and what one run's results keep (33 numbers).
 BLOCK = 10_000
 RESULT_BYTES = 8 * 40
 
@@ -54,21 +58,72 @@ def as_seeds(seeds) -> np.ndarray:
     return np.array(seeds, dtype=np.int64)
 
 
-def batches_of_runs(seeds, n: int, batch_size: int, steps: int, *, replace: bool):
+class Seeded:
+    """``default_rng(seed)`` for each of a study's seeds, seeded once. Each study that takes
+    them (:func:`generators`) starts every generator again from its seed's first draw:
+    restoring a state costs a tenth or less of seeding, so the report's three studies of the
+    same seeds seed their generators once, not three times."""
+
+    def __init__(self, seeds):
+        self.seeds = as_seeds(seeds)
+        self._rngs = [np.random.default_rng(int(seed)) for seed in self.seeds]
+        self._starts = [rng.bit_generator.state for rng in self._rngs]
+        self._fresh = True
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def generators(self) -> list[np.random.Generator]:
+        """Every seed's generator, about to give its first draw."""
+        if not self._fresh:
+            for rng, start in zip(self._rngs, self._starts):
+                rng.bit_generator.state = start
+        self._fresh = False
+        return self._rngs
+
+
+def seeded(seeds) -> Seeded:
+    """``seeds`` as :class:`Seeded` (already one, or a sequence of seeds: :func:`as_seeds`)."""
+    return seeds if isinstance(seeds, Seeded) else Seeded(seeds)
+
+
+def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, replace: bool):
     """Each step's minibatches for all runs, shape ``(K, batch_size)``: row ``k`` is what
-    ``default_rng(seeds[k])`` gives a single run at that step."""
-    rngs = [np.random.default_rng(int(seed)) for seed in seeds]
-    chunk = max(1, min(steps, CHUNK_ROWS // (len(rngs) * batch_size)))
-    buffer = np.empty((len(rngs), chunk, batch_size))  # one buffer for every chunk: no fresh pages to fault in
-    for start in range(0, steps, chunk):
-        size = min(chunk, steps - start)
-        uniforms = buffer[:, :size]  # each run's block still one contiguous run of doubles
-        for rng, block in zip(rngs, uniforms):
-            rng.random(out=block)  # the doubles a single run draws for these steps
-        rows = minibatch.rows_from_uniforms(uniforms, n, replace=replace)
-        # step by step, each step's rows contiguous and of NumPy's index type: take() then
-        # gathers them without a conversion, three to five times faster than from a strided int8 view
-        yield from np.asarray(rows.transpose(1, 0, 2), dtype=np.intp, order="C")
+    ``default_rng(seeds.seeds[k])`` gives a single run at that step. Each array is a buffer
+    the next step refills: read it before asking for the next."""
+    rngs, b = seeds.generators(), batch_size
+    span = max(1, min(steps, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps drawn per call
+    scale, top = minibatch.scale_and_top(n, b, replace=replace)
+    doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
+    rows = np.empty((span, len(rngs), b), dtype=top.dtype)  # per step, every run's batch
+    indices = np.empty((len(rngs), b), dtype=np.intp)
+    for start in range(0, steps, span):
+        size = min(span, steps - start)
+        drawn = doubles[:size]
+        for rng, run in zip(rngs, picks[:, :size]):
+            rng.random(out=drawn)  # the doubles a single run draws for these steps
+            np.multiply(drawn, scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
+        if replace:
+            np.minimum(picks[:, :size], top, out=rows[:size].transpose(1, 0, 2))
+        else:
+            floyd_runs(picks[:, :size], n, top, out=rows[:size])
+        for step_rows in rows[:size]:
+            np.copyto(indices, step_rows)  # NumPy's index type: take() needs no conversion
+            yield indices
+
+
+def floyd_runs(picks: np.ndarray, n: int, top: np.ndarray, *, out: np.ndarray) -> None:
+    """Clamped to ``top`` and through Floyd's check, ``picks`` (K, steps, b) into ``out``
+    (steps, K, b), a few runs at a time: one contiguous slab per draw, in the cache."""
+    runs = max(1, BLOCK_ROWS // (picks.shape[1] * picks.shape[2]))
+    slabs = np.empty(min(runs, len(picks)) * picks[0].size, dtype=picks.dtype)
+    scratch = np.empty((2 + slabs.itemsize) * slabs.size, dtype=np.uint8)
+    for first in range(0, len(picks), runs):
+        part = picks[first : first + runs]
+        draws = slabs[: part.size].reshape(part.shape[2], part.shape[0], part.shape[1])
+        np.minimum(part.transpose(2, 0, 1), top[:, None, None], out=draws)
+        minibatch.floyd(draws, n, scratch=scratch)
+        np.copyto(out[:, first : first + runs], draws.transpose(2, 1, 0))
 
 
 def sum_rows(a: np.ndarray) -> np.ndarray:
@@ -84,7 +139,7 @@ def sgd_runs(X, y, seeds, *, lr: float = 0.01, epochs: int = 1000, batch_size: i
     """:func:`nncourse.algorithms.linear.sgd` from zeros for each seed (slide "Regression with SGD"):
     the betas of run ``k`` in row ``k``."""
     X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size)
-    seeds = as_seeds(seeds)
+    seeds = seeded(seeds)
     betas = np.zeros((len(seeds), X.shape[1]))
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by check_runs
         for indices in batches_of_runs(seeds, len(y), batch_size, epochs, replace=False):
@@ -104,7 +159,7 @@ def perceptron_runs(X, y, seeds, *, lr: float = 0.1, epochs: int = 1000, batch_s
     """:func:`nncourse.algorithms.perceptron.train_perceptron` for each seed (slide "Back to Boolean AND"):
     the params ``(w..., b)`` of run ``k`` in row ``k``."""
     X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size, replace=True, binary=True)
-    seeds = as_seeds(seeds)
+    seeds = seeded(seeds)
     params = np.zeros((len(seeds), X.shape[1] + 1))
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by check_runs
         for indices in batches_of_runs(seeds, len(y), batch_size, epochs, replace=True):
@@ -130,7 +185,7 @@ def mlp_runs(X, y, seeds, *, lr: float = 0.1, epochs: int = 1000, batch_size: in
     (the slide's ``default_rng(1)`` start by default): weights with the run first,
     ``W1`` of shape ``(K, inputs, hidden)``, ``b1`` and ``w2`` ``(K, hidden)``, ``b2`` ``(K,)``."""
     X, y, lr, epochs, batch_size = training.inputs(X, y, lr=lr, epochs=epochs, batch_size=batch_size, replace=True, binary=True)
-    seeds = as_seeds(seeds)
+    seeds = seeded(seeds)
     start = mlp.init_weights(inputs=X.shape[1]) if init is None else mlp.check_weights(init)
     K = len(seeds)
     weights = mlp.MLPWeights(*(np.repeat(np.asarray(w, dtype=float)[None], K, axis=0) for w in start))

@@ -12,6 +12,7 @@ Its real standard output carries the answers and nothing else
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from pathlib import Path
@@ -26,12 +27,8 @@ class EmbeddedR:
 
     def __init__(self):
         import rpy2.robjects as ro
-        from rpy2.robjects import numpy2ri, pandas2ri
-        from rpy2.robjects.conversion import localconverter
 
         self.ro = ro
-        self.localconverter = localconverter
-        self.converter = ro.default_converter + numpy2ri.converter + pandas2ri.converter
         self.base = ro.r("new.env(parent = globalenv())")
         ro.r["sys.source"](str(RSRC / "evaluate.R"), envir=self.base)
         self.envs = {0: self.new()}
@@ -42,6 +39,20 @@ class EmbeddedR:
 
     def new(self):
         return self.ro.r["new.env"](parent=self.base)
+
+    @functools.cached_property
+    def converter(self):
+        """rpy2's conversion of NumPy arrays and pandas frames, made when a value first
+        crosses (importing pandas is most of a worker's start, and an R that only runs code
+        and prints never needs it)."""
+        from rpy2.robjects import numpy2ri, pandas2ri
+
+        return self.ro.default_converter + numpy2ri.converter + pandas2ri.converter
+
+    def converting(self):
+        from rpy2.robjects.conversion import localconverter
+
+        return localconverter(self.converter)
 
     def env(self, number):
         """Environment ``number`` (0: the one holding ``rsrc/algorithms.R``)."""
@@ -113,7 +124,7 @@ class EmbeddedR:
             return self.ro.vectors.ListVector({str(k): self.to_r(v) for k, v in value.items()})
         if isinstance(value, list):
             return self.ro.r["list"](*[self.to_r(v) for v in value])
-        with self.localconverter(self.converter):
+        with self.converting():
             converted = self.ro.conversion.get_conversion().py2rpy(value)
         if getattr(value, "ndim", None) == 1:
             converted = self.ro.r["as.vector"](converted)  # a 1-D array is an R vector, without dim
@@ -131,7 +142,7 @@ class EmbeddedR:
             items = [self.from_r(r["[["](value, i + 1)) for i in range(r["length"](value)[0])]
             names = r["names"](value)
             return items if isinstance(names, NULLType) else {str(k): v for k, v in zip(names, items)}
-        with self.localconverter(self.converter):
+        with self.converting():
             return self.ro.conversion.get_conversion().rpy2py(value)
 
 

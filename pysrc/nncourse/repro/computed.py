@@ -89,6 +89,7 @@ def seeded_runs(seeds, progress=None) -> dict[str, np.ndarray]:
 
 
 def _block_runs(seeds: np.ndarray) -> dict[str, np.ndarray]:
+    seeds = studies.Seeded(seeds)  # seeded once for the three studies
     runs = {
         "sgd_betas": studies.sgd_runs(*data.regression_data(), seeds, **SGD),
         "and_perceptron_params": studies.perceptron_runs(*data.features(data.and_data()), seeds, **PERCEPTRON),

@@ -15,17 +15,24 @@ from ..paths import LOCK
 SHOWN = ("numpy", "pandas", "matplotlib", "rpy2", "nbclient", "ipykernel", "playwright")
 
 
-def environment(runs, quarto: str) -> dict:
-    """The environment block: ``runs`` are the report's :class:`~nncourse.repro.engines.EngineRun`, ``quarto`` from :func:`quarto_version`."""
-    env = {
+def this_machine() -> dict:
+    """The environment block's Python side (versions, BLAS, the lock, the OS, Quarto): what
+    needs no R, so the report asks for it while R starts and the studies train."""
+    return {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "numpy_blas": _numpy_blas(),
         "pandas": importlib.metadata.version("pandas"),
         "locked": locked_versions(),
         "os": platform.platform(),
-        "quarto": quarto,
+        "quarto": quarto_version(),
     }
+
+
+def environment(runs, machine: dict) -> dict:
+    """The environment block: ``machine`` from :func:`this_machine`, and each R of ``runs``
+    (the report's :class:`~nncourse.repro.engines.EngineRun`)."""
+    env = dict(machine)
     env["r_engines"] = {run.name: _engine_block(run) for run in runs}
     system = env["r_engines"].get("rpy2", {"r": "not asked for (--r-engine)", "r_blas": "", "r_lapack": ""})
     rpy2 = next((run.session.rpy2_version for run in runs if run.name == "rpy2" and run.session is not None), "")

@@ -81,7 +81,7 @@ def build(
     X, y = data.regression_data()
     started = r_engines.start_all(list(engines or ENGINES), X, y, progress)  # R first: it starts while Python works
     with concurrent.futures.ThreadPoolExecutor(1) as side:
-        quarto = side.submit(environment.quarto_version)
+        machine = side.submit(environment.this_machine)  # subprocesses and file reads: beside the studies
         samples = computed.seeded_runs(range(runs), progress)
         python = {key: f() for key, f in computed.DETERMINISTIC.items()} | computed.python_for_r()
         progress("errata: measuring")
@@ -92,7 +92,7 @@ def build(
         evidence = errata.collect(lecture_ledger, lambda: next((run.version for run in engines_done() if run.ran), None), sizes=errata_sizes)
         ran = engines_done()
         rows = [judge_row(entry, python, samples, ran, lecture_ledger.zero_tolerance) for entry in lecture_ledger]
-        return Report(rows, environment.environment(ran, quarto.result()), evidence, samples, ran)
+        return Report(rows, environment.environment(ran, machine.result()), evidence, samples, ran)
 
 
 def load_ledger() -> ledger.Ledger:
