@@ -132,7 +132,8 @@ def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradeb
     (tmp_path / "wrong.json").write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
     nncourse = [sys.executable, "-m", "nncourse.cli", "grade"]
     subprocess.run([*nncourse, "--new-key", tmp_path / "key.toml"], check=True, capture_output=True, cwd=tmp_path)
-    done = subprocess.run([*nncourse, "--key", tmp_path / "key.toml", "--csv", tmp_path / "grades.csv", "right.json", "wrong.json"],
+    done = subprocess.run([*nncourse, "--key", tmp_path / "key.toml", "--csv", tmp_path / "grades.csv", "right.json", "wrong.json",
+                           "--timeout", str(NO_HURRY)],  # a verdict test: no box that ends may run out (the default 60 s did at load 12)
                           capture_output=True, text=True, cwd=tmp_path, timeout=900)
     assert done.returncode == 0, done.stderr
     rows = {row["submission"]: row for row in csv.DictReader((tmp_path / "grades.csv").open())}
