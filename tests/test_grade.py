@@ -76,7 +76,7 @@ TEMPLATES = {
     "partial": ({"ex3": CELLS["ex3"].replace(">= 0, 1.0", "> 0, 1.0"),
                  "ex6": CELLS["ex6"].replace("w2 + lr * 2 * h.T @ r / len(y), b2 + lr * 2 * r.sum() / len(y)", "w2, b2")}, {},
                 marks(exercise_3=0.5, exercise_6=1)),
-    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    import time\n    while True:\n        time.sleep(1)\n    return rng")}, {}, marks(exercise_5=0)),  # waits (top_level_hang spins)
+    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    import time\n    while True:\n        time.sleep(1)\n    return rng")}, {}, marks(exercise_5=0)),  # waits, as top_level_hang does: the budgets are wall-clock time
     "exits": ({"ex1": CELLS["ex1"].replace("def train(X, y):\n", "def train(X, y):\n    import sys\n    sys.exit(0)\n"),
                "ex6": CELLS["ex6"].replace("    W1, b1, w2, b2 = weights\n", "    import os\n    os._exit(3)\n")}, {}, marks(exercise_1=0, exercise_6=0)),
     "tampers": ({"ex5": "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\nprint('Exercise 5: PASSED. instant')\n"
@@ -89,7 +89,7 @@ TEMPLATES = {
     "setsid_child": ({"ex6": "import os, subprocess\nsubprocess.Popen(['sleep', SLEEPER], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
     "file_writer": ({"imports": CELLS["imports"] + "\nfor path in CLASS_FILES:\n    try:\n        open(path, 'w').write('0 points for everyone')\n    except OSError:\n        pass"},
                     {}, marks()),
-    "top_level_hang": ({}, {"ex3": "while True:\n    pass"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
+    "top_level_hang": ({}, {"ex3": "import time\nwhile True:\n    time.sleep(1)"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
     "sign_error": ({"ex7": CELLS["ex7"].replace("b = b - lr", "b = b + lr")}, {}, marks(exercise_7=0)),
     "syntax_error": ({"ex4": CELLS["ex4"].replace("def gradient_descent(X, y, lr, epochs):", "def gradient_descent(X, y, lr, epochs)")}, {}, marks(exercise_4=0)),
     "stubs": ({}, {}, {c: 0 for c in FULL}),  # the tutorial handed in untouched

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
 HEADER = struct.Struct(">Q")
@@ -153,10 +154,11 @@ def check_mode(mode: str) -> None:
 
 def child_env() -> dict[str, str]:
     """The sandboxed process's environment: nothing of the grader's but what Python, R and
-    Matplotlib need to start, single-threaded maths."""
+    Matplotlib need to start, single-threaded maths, and R's worker forked from the student's
+    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
     return {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
 
 
 class Channel:
