@@ -84,8 +84,8 @@ class AnswerServer:
     """The sandbox of one student: the grader's run of the submission (:mod:`.record`) and
     each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
-    server imports pandas and the student's API first (the grader's case: a run imports them
-    anyway). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
+    server imports pandas and the student's API first, and Matplotlib's font list is in the
+    sandbox (the grader's case: a run imports them anyway, and may draw). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
     is killed; the next request gets a new one."""
 
     def __init__(self, sandbox: str, limits: Limits, preload: bool = False):
@@ -93,7 +93,7 @@ class AnswerServer:
 
     def channel(self):
         if self.process is None:
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else ())
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else (), fonts=self.preload)
         return self.process.channel
 
     def discard(self) -> int | None:
