@@ -5,6 +5,8 @@ with a run axis in front. These tests are what keeps the two from drifting: 100 
 per model (and odd ones: 0, huge, repeated), the lecture's own settings, bit for bit.
 """
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -87,6 +89,39 @@ def test_how_many_steps_are_drawn_at_once_changes_nothing(regression, monkeypatc
     np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
     monkeypatch.setattr(studies, "DRAWN_ROWS", 20)  # one step per call
     np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
+
+
+def drawing_threads():
+    return [t for t in threading.enumerate() if t.name == "minibatches"]
+
+
+def test_an_error_while_drawing_reaches_the_caller_and_no_thread_is_left(regression, monkeypatch):
+    # the row numbers are drawn in a thread of their own: its error is the study's, raised where it was called
+    def broken(*args, **kwargs):
+        raise MemoryError("no room for Floyd's check")
+
+    monkeypatch.setattr(studies, "floyd_runs", broken)
+    with pytest.raises(MemoryError, match="no room for Floyd's check"):
+        studies.sgd_runs(*regression, range(5), epochs=300)
+    assert drawing_threads() == []
+
+
+def test_a_study_stopped_early_stops_its_drawing_thread(regression, monkeypatch):
+    X, y = regression
+    steps = []
+
+    def step_then_fail(betas, X_batch, y_batch, lr):
+        steps.append(X_batch.shape)
+        if len(steps) == 3:
+            raise FloatingPointError("stopped at step 3")
+        return betas
+
+    monkeypatch.setattr(studies, "sgd_step", step_then_fail)
+    with pytest.raises(FloatingPointError, match="stopped at step 3"):
+        studies.sgd_runs(X, y, range(5), epochs=1000)
+    assert steps == [(5, 20, 2)] * 3 and drawing_threads() == []
+    monkeypatch.undo()  # and the next study of the same seeds draws from their first double again
+    np.testing.assert_array_equal(studies.sgd_runs(X, y, [0, 1], epochs=50), [linear.sgd(X, y, epochs=50, rng=s) for s in (0, 1)])
 
 
 def test_seeded_generators_start_again_for_each_study(regression):
