@@ -2,7 +2,12 @@
 
 The single-run functions are the slides' code; the batched ones write the same update
 with a run axis in front. These tests are what keeps the two from drifting: 100 seeds
-per model (and odd ones: 0, huge, repeated), the lecture's own settings, bit for bit.
+for SGD, 25 for the perceptron and the MLP (and odd ones in both: 0, huge, repeated), the
+lecture's own settings, bit for bit. SGD's batches go through Floyd's check, where a run's
+row numbers could drift from its single run's, so it gets the most seeds (and costs least
+alone). The perceptron and the MLP draw with replacement, one double per row number and
+nothing else; what could make a run differ from its single run is the update's arithmetic,
+which every one of the 25,000 steps of their 25 seeds goes through whole.
 """
 
 import threading
@@ -19,6 +24,7 @@ from nncourse.algorithms import perceptron
 from nncourse.algorithms import studies
 
 SEEDS = [*range(97), 2**40 + 3, 123456789, 5]  # 100 seeds, one of them twice
+FEWER = [*range(22), 97, 98, 99]  # positions in SEEDS of the perceptron's and the MLP's 25: the odd ones among them
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +38,15 @@ def test_sgd_runs_are_the_single_runs_bit_for_bit(batched):
 
 
 def test_perceptron_runs_are_the_single_runs_bit_for_bit(batched):
-    alone = np.array([lecture.and_perceptron_params(rng=seed) for seed in SEEDS])
-    np.testing.assert_array_equal(batched["and_perceptron_params"], alone)
+    alone = np.array([lecture.and_perceptron_params(rng=SEEDS[i]) for i in FEWER])
+    np.testing.assert_array_equal(batched["and_perceptron_params"][FEWER], alone)
 
 
 def test_mlp_runs_are_the_single_runs_bit_for_bit(batched):
     # Every stage the slide prints; the sums over a batch are added in the single run's
     # order (studies.sum_rows), the products are the same BLAS calls item by item.
-    for seed_index, seed in enumerate(SEEDS):
+    for seed_index in FEWER:
+        seed = SEEDS[seed_index]
         for entry_id, value in lecture.mlp_outputs(rng=seed).items():
             np.testing.assert_array_equal(batched[entry_id][seed_index], np.ravel(value), err_msg=f"{entry_id}, seed {seed}")
 
