@@ -94,6 +94,33 @@ def floor_ratios(k: int = 2000, repeat: int = 5) -> dict[str, tuple[float, float
     return out
 
 
+def thread_seconds(k: int = 2000, repeat: int = 5) -> tuple[float, float, float]:
+    """(the training thread's CPU seconds, the drawing thread's, the floor's) for SGD's study of
+    ``k`` seeds, best of ``repeat`` each, measured in turn. Each thread's own CPU time moves
+    less with the machine's other work than wall time does: with a core free for each, the
+    study takes about the longer of the two."""
+    _, _, batched, step, inputs = models()[0]
+    floor, drawer = floor_run(step, inputs, k), []
+    real = studies.draw_blocks
+
+    def timed(*args):
+        began = time.thread_time()
+        real(*args)
+        drawer.append(time.thread_time() - began)
+
+    def thread_time(run) -> float:
+        began = time.thread_time()
+        run()
+        return time.thread_time() - began
+
+    studies.draw_blocks = timed
+    try:
+        times = [(thread_time(lambda: batched(range(k))), drawer[-1], thread_time(floor)) for _ in range(repeat)]
+    finally:
+        studies.draw_blocks = real
+    return tuple(min(t[i] for t in times) for i in range(3))
+
+
 def doubles_seconds(k: int = 2000, batch_size: int = lecture.SGD["batch_size"]) -> float:
     """Seconds to seed ``k`` generators and draw the doubles of their 1000 batches (one per
     row, what bit-identical batches need) as the study draws them, best of three: a part of a
