@@ -92,6 +92,7 @@ def test_how_many_steps_are_drawn_at_once_changes_nothing(regression, monkeypatc
     X, y = regression
     whole = studies.sgd_runs(X, y, range(30), epochs=200)
     monkeypatch.setattr(studies, "KEPT_ROWS", 7 * 30 * 20)  # 7 steps per draw, a remainder at the end
+    monkeypatch.setattr(studies, "FIRST_STEPS", 3)  # the first block shorter: 3, then 7s, then 1
     monkeypatch.setattr(studies, "BLOCK_ROWS", 4 * 7 * 20)  # Floyd 4 runs at a time, 30 = 7 x 4 + 2
     np.testing.assert_array_equal(studies.sgd_runs(X, y, range(30), epochs=200), whole)
     monkeypatch.setattr(studies, "DRAWN_ROWS", 20)  # one step per call

@@ -30,16 +30,16 @@ from .divergence import check_runs
 from ..validation import as_matrix, free_memory
 from .activations import relu, relu_derivative, sigmoid, step
 
-# How the minibatches of K runs are drawn (:func:`batches_of_runs`): a block of at most
-# HANDED_STEPS steps at a time (the training waits for the first block only: an eighth of a
-# 1000-step study's drawing; blocks of 32 steps cost the drawing a third more calls than
-# blocks of 256); each run draws the doubles of up to DRAWN_ROWS rows in one call (256 KiB:
+# How the minibatches of K runs are drawn (:func:`batches_of_runs`): in blocks of at most
+# HANDED_STEPS steps, the first of FIRST_STEPS (the training waits for the first block only;
+# blocks of 256 steps cost the drawing no more calls than one block of 1000, blocks of 64 a
+# tenth more CPU); each run draws the doubles of up to DRAWN_ROWS rows in one call (256 KiB:
 # they stay in the cache while they become row numbers); the runs' row numbers, one byte
 # each, are kept for up to KEPT_ROWS rows per buffer (three buffers of 32 MiB at most,
 # whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a block that
 # fits in the cache (on this machine's shared memory bus the same work on blocks ten times
 # larger took three to eight times longer).
-HANDED_STEPS, DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 128, 2**15, 2**25, 2**18
+FIRST_STEPS, HANDED_STEPS, DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 32, 256, 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
 # block's, some 80 MB at 10,000 seeds, plus the results); and what one run's results keep (33 numbers).
 BLOCK = 10_000
@@ -99,18 +99,21 @@ def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, repla
 
     The row numbers are drawn in a thread of their own (:func:`draw_blocks`), a block of
     steps ahead of the training: NumPy lets go of Python's lock while it draws and while it
-    trains, so on two cores the drawing costs the training little more than its first block."""
+    trains, so with a core free for it the drawing costs the training little more than its
+    first, short block. On one core the two threads' work adds up (some 5% more CPU than
+    drawing in turn with training)."""
     rngs, b = seeds.generators(), batch_size
     span = max(1, min(steps, HANDED_STEPS, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps per block
+    sizes = block_sizes(steps, min(span, FIRST_STEPS), span)
     dtype = minibatch.scale_and_top(n, b, replace=replace)[1].dtype
     free, ready = queue.SimpleQueue(), queue.SimpleQueue()
     for _ in range(2):  # one block trained on while the other is drawn
         free.put(np.empty((span, len(rngs), b), dtype=dtype))
-    drawer = threading.Thread(target=draw_blocks, args=(rngs, n, b, steps, replace, free, ready), name="minibatches", daemon=True)
+    drawer = threading.Thread(target=draw_blocks, args=(rngs, n, b, sizes, replace, free, ready), name="minibatches", daemon=True)
     drawer.start()
     indices = np.empty((len(rngs), b), dtype=np.intp)
     try:
-        for _ in range(0, steps, span):
+        for _ in sizes:
             block = ready.get()
             if isinstance(block, BaseException):
                 raise block
@@ -123,20 +126,24 @@ def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, repla
         drawer.join()
 
 
-def draw_blocks(rngs, n: int, b: int, steps: int, replace: bool, free, ready) -> None:
+def block_sizes(steps: int, first: int, span: int) -> list[int]:
+    """How many steps each block of :func:`batches_of_runs` has: ``first``, then ``span`` each, the rest last."""
+    first = min(first, steps)
+    return [first] + [min(span, steps - start) for start in range(first, steps, span)]
+
+
+def draw_blocks(rngs, n: int, b: int, sizes: list[int], replace: bool, free, ready) -> None:
     """:func:`batches_of_runs`'s drawing thread: fills each buffer ``free`` gives, shape (steps
-    of a block, K, b), with the row numbers of the next steps, and puts the part filled in
-    ``ready``; stops at ``None`` or after ``steps``. An error goes to ``ready`` instead."""
+    of a block, K, b), with the row numbers of the next ``sizes[i]`` steps, and puts the part
+    filled in ``ready``; stops at ``None`` or after the last block. An error goes to ``ready`` instead."""
     try:
         scale, top = minibatch.scale_and_top(n, b, replace=replace)
-        rows = free.get()
-        span = len(rows)
+        span = max(sizes)
         doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
-        for start in range(0, steps, span):
-            rows = rows if start == 0 else free.get()
+        for size in sizes:
+            rows = free.get()
             if rows is None:
                 return
-            size = min(span, steps - start)
             drawn = doubles[:size]
             for rng, run in zip(rngs, picks[:, :size]):
                 rng.random(out=drawn)  # the doubles a single run draws for these steps
