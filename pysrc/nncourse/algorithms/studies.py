@@ -100,8 +100,8 @@ def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, repla
     The row numbers are drawn in a thread of their own (:func:`draw_blocks`), a block of
     steps ahead of the training: NumPy lets go of Python's lock while it draws and while it
     trains, so with a core free for it the drawing costs the training little more than its
-    first, short block. On one core the two threads' work adds up (some 5% more CPU than
-    drawing in turn with training)."""
+    first, short block. On one core the two threads' work adds up to what drawing in turn
+    with training costs (the same CPU, within this machine's noise)."""
     rngs, b = seeds.generators(), batch_size
     span = max(1, min(steps, HANDED_STEPS, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps per block
     sizes = block_sizes(steps, min(span, FIRST_STEPS), span)
