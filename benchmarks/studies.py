@@ -62,7 +62,7 @@ def models():
     ]
 
 
-def floor_seconds(step, inputs, k: int, *, repeat: int = 5) -> float:
+def floor_seconds(step, inputs, k: int, *, repeat: int = 3) -> float:
     """The best time of ``repeat`` x EPOCHS steps of K runs one after the other, their inputs
     made beforehand: measured as a study is (:func:`floor_ratios`), whole 1000-step runs."""
     return min(timeit.repeat(floor_run(step, inputs, k), number=1, repeat=repeat))
