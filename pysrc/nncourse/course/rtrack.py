@@ -3,8 +3,9 @@
 The track (``course/week10/r/track.toml``) lists the boxes of the R tutorial page in the
 tutorial's order, each with the gradebook column of its Python twin. The file students
 ``source()`` is :func:`checks_source`: the public cases and the lecture's data as R values,
-then ``checks.R``. The grader runs each box of a submission in a sandboxed R process of its
-own (:func:`grade_box`), with the cases drawn from the grading key's seed.
+then ``checks.R``. The grader runs a submission's boxes in a sandboxed R process of their
+own, each box in a fresh fork of it, and the checks in another (:func:`grade_boxes`), with the
+cases drawn from the grading key's seed.
 """
 
 from __future__ import annotations
