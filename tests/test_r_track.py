@@ -217,7 +217,7 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
         return path
 
     # The budget from this machine, now: three times what the slowest box's correct answer
-    # (box 5: SGD in R) takes here; the correct boxes fit in it, the loop never does.
+    # (box 5: 5000 calls of draw_batch) takes here; the correct boxes fit in it, the endless wait never does.
     began = time.monotonic()
     assert rtrack.grade_box(BOX["5"], CORRECT["5"][0], PUBLIC, budget=NO_HURRY).passed
     budget = max(5.0, 3 * (time.monotonic() - began))
