@@ -54,6 +54,7 @@ class _R:
         self.selector.register(self.stream, selectors.EVENT_READ)
         self.marker = "nncourse-" + secrets.token_hex(16)
         self.idle = True  # the student's R: no box's fork is running
+        self.stopped = False
 
     def send(self, *frames: bytes | str) -> bool:
         try:
@@ -84,9 +85,12 @@ class _R:
             self.buffer += chunk
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self.stopped and self.process.poll() is None
 
     def stop(self) -> None:
+        if self.stopped:
+            return  # once: its process group's id may belong to another group later
+        self.stopped = True
         try:  # its whole process group: a box's fork that outlived its R too (sandbox "none")
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
