@@ -9,7 +9,7 @@ settings, 1000 steps) and each K, in one run:
   run does not depend on K);
 - batched: :mod:`nncourse.studies`, all K seeds at once, and the ratio to the loop;
 - floor: 1000 x one step (``studies.*_step``) on arrays of K runs with its inputs ready,
-  best of several: the NumPy operations a step needs at that size and nothing else (no
+  each step from the one before, best of several whole runs: the NumPy operations a step needs at that size and nothing else (no
   index drawing, no gathering, no loop bookkeeping). Each step needs the one before, so
   1000 of them cannot cost less; batched / floor says what drawing and gathering add.
   (One operation over all K x 1000 run-steps is no floor: at K >= 1000 its arrays fall
@@ -62,22 +62,63 @@ def models():
     ]
 
 
-def floor_seconds(step, inputs, k: int) -> float:
-    """EPOCHS times the best time of one step of K runs, its inputs made beforehand."""
-    args = inputs(k, np.random.default_rng(0))
-    best = min(timeit.repeat(lambda: step(*args), number=20, repeat=5)) / 20
-    return EPOCHS * best
+def floor_seconds(step, inputs, k: int, *, repeat: int = 3) -> float:
+    """The best time of ``repeat`` x EPOCHS steps of K runs one after the other, their inputs
+    made beforehand: measured as a study is (:func:`floor_ratios`), whole 1000-step runs."""
+    return min(timeit.repeat(floor_run(step, inputs, k), number=1, repeat=repeat))
 
 
-def floor_ratios(k: int = 2000) -> dict[str, tuple[float, float]]:
+def floor_run(step, inputs, k: int):
+    """EPOCHS steps of K runs, each from the one before, their inputs made beforehand."""
+    start, *rest = inputs(k, np.random.default_rng(0))
+
+    def run():
+        state = type(start)(*(w.copy() for w in start)) if isinstance(start, tuple) else start.copy()  # steps may update in place
+        for _ in range(EPOCHS):
+            state = step(state, *rest)
+
+    return run
+
+
+def floor_ratios(k: int = 2000, repeat: int = 5) -> dict[str, tuple[float, float]]:
     """Per model, (the batched study of ``k`` seeds in seconds, its floor in seconds), side by
-    side in this run: the report's studies (issue 21: SGD within 2x of its floor)."""
+    side in this run: the report's studies (issue 21: SGD within 2x of its floor). Both sides
+    measured alike, so that the machine's other work moves both the same: whole runs, one
+    study then one floor, ``repeat`` times in turn, the best of each."""
     out = {}
     for name, _alone, batched, step, inputs in models():
         batched(range(min(k, 50)))  # warm
-        seconds = min(timeit.repeat(lambda: batched(range(k)), number=1, repeat=3))
-        out[name] = (seconds, floor_seconds(step, inputs, k))
+        floor = floor_run(step, inputs, k)
+        times = [(timeit.timeit(lambda: batched(range(k)), number=1), timeit.timeit(floor, number=1)) for _ in range(repeat)]
+        out[name] = (min(t[0] for t in times), min(t[1] for t in times))
     return out
+
+
+def thread_seconds(k: int = 2000, repeat: int = 5) -> tuple[float, float, float]:
+    """(the training thread's CPU seconds, the drawing thread's, the floor's) for SGD's study of
+    ``k`` seeds, best of ``repeat`` each, measured in turn. Each thread's own CPU time moves
+    less with the machine's other work than wall time does: with a core free for each, the
+    study takes about the longer of the two."""
+    _, _, batched, step, inputs = models()[0]
+    floor, drawer = floor_run(step, inputs, k), []
+    real = studies.draw_blocks
+
+    def timed(*args):
+        began = time.thread_time()
+        real(*args)
+        drawer.append(time.thread_time() - began)
+
+    def thread_time(run) -> float:
+        began = time.thread_time()
+        run()
+        return time.thread_time() - began
+
+    studies.draw_blocks = timed
+    try:
+        times = [(thread_time(lambda: batched(range(k))), drawer[-1], thread_time(floor)) for _ in range(repeat)]
+    finally:
+        studies.draw_blocks = real
+    return tuple(min(t[i] for t in times) for i in range(3))
 
 
 def doubles_seconds(k: int = 2000, batch_size: int = lecture.SGD["batch_size"]) -> float:

@@ -25,11 +25,26 @@ def seeded_runs():
     return lecture.seeded_runs(SEEDS)
 
 
-@pytest.mark.parametrize("entry_id", sorted(lecture.STOCHASTIC))
-def test_seeded_runs_repeat_bit_for_bit(entry_id):
-    compute = lecture.STOCHASTIC[entry_id]
-    np.testing.assert_array_equal(compute(rng=11), compute(rng=11))
-    np.testing.assert_array_equal(compute(rng=np.random.default_rng(11)), compute(rng=11))
+# The trainings behind the stochastic entries: the MLP's five entries are the stages of one training.
+TRAININGS = {"sgd_betas": lecture.sgd_betas, "and_perceptron_params": lecture.and_perceptron_params, "mlp": lecture.mlp_outputs}
+
+
+def entries_of(name, rng):
+    out = TRAININGS[name](rng=rng)
+    return out if isinstance(out, dict) else {name: out}
+
+
+@pytest.mark.parametrize("name", sorted(TRAININGS))
+def test_seeded_runs_repeat_bit_for_bit(name):
+    first, again, generator = entries_of(name, 11), entries_of(name, 11), entries_of(name, np.random.default_rng(11))
+    assert set(first) == ({name} if name in lecture.STOCHASTIC else set(lecture.MLP_ENTRIES))
+    for entry_id, value in first.items():
+        np.testing.assert_array_equal(again[entry_id], value, err_msg=entry_id)
+        np.testing.assert_array_equal(generator[entry_id], value, err_msg=entry_id)
+
+
+def test_the_trainings_give_every_stochastic_entry():
+    assert {"sgd_betas", "and_perceptron_params", *lecture.MLP_ENTRIES} == set(lecture.STOCHASTIC)
 
 
 # ---------------------------------------------------------------- replaying the slides' sampler

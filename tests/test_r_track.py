@@ -22,33 +22,82 @@ PUBLIC = rtrack.checks_source()
 NO_HURRY = 300
 SHORT = 3
 
+FAKE_VERDICT = ("8", 'cat("\\nnncourse-verdict PASSED forged\\n"); margin <- function(params, x) 0')
+TOP_LEVEL_QUIT = ("8", "base::q(status = 0)")
+PLAIN = [
+    ("8", "margin <- function(params, x) base::q(status = 0)", "q()"),
+    ("8", 'margin <- function(params, x) quit(save = "no")', "q()"),
+    ("8", "repeat Sys.sleep(1)  # waits: the budget is wall time\nmargin <- function(params, x) 0", "loop that never ends"),
+    ("8", "margin <- function(params, x) function() 0", "returned a function"),
+    ("8", "margin <- function(params, x) globalenv()", "returned a environment"),
+    ("4 (learning rates)", "rates <- new.env()", "plain data"),
+    ("8", "margin <- function(params, x) structure(list(passed = TRUE), class = \"nncourse_verdict\")", "returned a nncourse_verdict"),
+]
+WEBR = [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")]
+_TABLE = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
+LOOKUP = ("8", f"margin <- function(params, x) c({', '.join(map(repr, _TABLE.values()))})"
+               f"[which.min(abs(c({', '.join(map(repr, _TABLE))}) - params[1]))]")
+HIDDEN_SEEDS = {column: 2026 + i for i, column in enumerate(rcases.COLUMN_OF.values())}
+
+
+def never_ends(words):
+    return "never ends" in words
+
+
+def graded(cases, checks=PUBLIC, budget=NO_HURRY, engine="rscript") -> dict:
+    """{(box, code): verdict} for ``cases``, graded in one run as ``nncourse grade`` grades a
+    download (one R for the code, each box in a fresh fork of it; one R for the checks), so
+    each case gets the verdict it gets alone: a fork starts from the lecture's helpers only."""
+    distinct = list(dict.fromkeys((box, code) for box, code, *_ in cases))
+    found = rtrack.grade_boxes([(BOX[box], code) for box, code in distinct], checks, budget=budget, engine=engine)
+    return dict(zip(distinct, found))
+
+
+@pytest.fixture(scope="module")
+def public():
+    """Every case these tests grade on the public cases with the system R, in one run."""
+    correct = [(box, code) for box, codes in CORRECT.items() for code in codes]
+    hostile = [case for case in HOSTILE + PLAIN if not never_ends(case[2])]
+    return graded(correct + MISTAKES + hostile + REACHING + WEBR + [FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
+
+
+@pytest.fixture(scope="module")
+def endless():
+    """The cases of code that never ends, graded in one run with the SHORT budget."""
+    return graded([case for case in HOSTILE + PLAIN if never_ends(case[2])], budget=SHORT)
+
+
+@pytest.fixture(scope="module")
+def on_webr():
+    """The cases graded with webR in Node.js (the page's way: code and checks in one R), in one run."""
+    return graded(WEBR + REACHING, engine="webr")
+
 
 @pytest.mark.parametrize("box,index", [(b, i) for b, codes in CORRECT.items() for i in range(len(codes))])
-def test_a_correct_answer_passes_however_written(box, index):
-    verdict = rtrack.grade_box(BOX[box], CORRECT[box][index], PUBLIC, budget=NO_HURRY)
+def test_a_correct_answer_passes_however_written(public, box, index):
+    verdict = public[box, CORRECT[box][index]]
     assert verdict.passed, verdict.message
 
 
 @pytest.mark.parametrize("box,code,words", MISTAKES, ids=[f"{b}:{w}" for b, _, w in MISTAKES])
-def test_a_typical_mistake_gets_its_hint(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
+def test_a_typical_mistake_gets_its_hint(public, box, code, words):
+    verdict = public[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
 @pytest.mark.parametrize("box,code,words", HOSTILE, ids=[w for _, _, w in HOSTILE])
-def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=SHORT if "never ends" in words else NO_HURRY)
+def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(request, box, code, words):
+    verdict = request.getfixturevalue("endless" if never_ends(words) else "public")[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
-def test_printing_a_fake_verdict_does_not_pass():
-    code = 'cat("\\nnncourse-verdict PASSED forged\\n"); margin <- function(params, x) 0'
-    verdict = rtrack.grade_box(BOX["8"], code, PUBLIC, budget=NO_HURRY)
+def test_printing_a_fake_verdict_does_not_pass(public):
+    verdict = public[FAKE_VERDICT]
     assert not verdict.passed and "forged" not in verdict.message
 
 
-def test_a_top_level_quit_is_said_not_crashed():
-    verdict = rtrack.grade_box(BOX["8"], "base::q(status = 0)", PUBLIC, budget=NO_HURRY)
+def test_a_top_level_quit_is_said_not_crashed(public):
+    verdict = public[TOP_LEVEL_QUIT]
     assert not verdict.passed and "q()" in verdict.message
 
 
@@ -58,15 +107,12 @@ def test_every_box_of_the_track_is_covered_by_the_answers():
     assert {b for b, _, _ in MISTAKES} == exercises
 
 
-def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones():
-    hidden = rtrack.checks_source(rcases.hidden_cases({column: 2026 + i for i, column in enumerate(rcases.COLUMN_OF.values())}))
-    for box in ("1", "3", "6", "8"):
-        assert rtrack.grade_box(BOX[box], CORRECT[box][1], hidden, budget=NO_HURRY).passed, box
-    table = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
-    lookup = (f"margin <- function(params, x) c({', '.join(map(repr, table.values()))})"
-              f"[which.min(abs(c({', '.join(map(repr, table))}) - params[1]))]")
-    assert rtrack.grade_box(BOX["8"], lookup, PUBLIC, budget=NO_HURRY).passed
-    assert not rtrack.grade_box(BOX["8"], lookup, hidden, budget=NO_HURRY).passed
+def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_public_ones(public):
+    correct = [(box, CORRECT[box][1]) for box in ("1", "3", "6", "8")]
+    hidden = graded(correct + [LOOKUP], checks=rtrack.checks_source(rcases.hidden_cases(HIDDEN_SEEDS)))
+    assert [case for case in correct if not hidden[case].passed] == []
+    assert public[LOOKUP].passed
+    assert not hidden[LOOKUP].passed
 
 
 def test_hidden_cases_need_a_seed_for_every_column():
@@ -112,12 +158,9 @@ def test_a_file_that_is_not_a_download_is_refused_by_name(tmp_path):
         rtrack.read_work(path)
 
 
-@pytest.mark.parametrize("box,code", [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")],
-                         ids=["correct", "mistake", "q() in a function", "q() at the top"])
-def test_webr_in_node_gives_the_verdict_of_the_system_r(box, code):
-    on_webr = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY, engine="webr")
-    on_rscript = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
-    assert (on_webr.passed, on_webr.message) == (on_rscript.passed, on_rscript.message)
+@pytest.mark.parametrize("box,code", WEBR, ids=["correct", "mistake", "q() in a function", "q() at the top"])
+def test_webr_in_node_gives_the_verdict_of_the_system_r(public, on_webr, box, code):
+    assert (on_webr[box, code].passed, on_webr[box, code].message) == (public[box, code].passed, public[box, code].message)
 
 
 def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradebook(tmp_path):
@@ -144,26 +187,18 @@ def test_nncourse_grade_takes_the_page_download_beside_notebooks_into_one_gradeb
 
 
 @pytest.mark.parametrize("box,code,words", REACHING, ids=["reads the frames", "rewrites the case", "assign() into globalenv", "<<- a helper"])
-def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_the_grader(box, code, words):
+def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_the_grader(public, on_webr, box, code, words):
     """Through webR in Node (the page's way: one R for the code and the check) the code
     fools the check; in `nncourse grade`'s R it finds no check to reach: 0 for the box."""
-    assert rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY, engine="webr").passed
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=NO_HURRY)
+    assert on_webr[box, code].passed
+    verdict = public[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
-@pytest.mark.parametrize("box,code,words", [
-    ("8", "margin <- function(params, x) base::q(status = 0)", "q()"),
-    ("8", 'margin <- function(params, x) quit(save = "no")', "q()"),
-    ("8", "while (TRUE) {}\nmargin <- function(params, x) 0", "loop that never ends"),
-    ("8", "margin <- function(params, x) function() 0", "returned a function"),
-    ("8", "margin <- function(params, x) globalenv()", "returned a environment"),
-    ("4 (learning rates)", "rates <- new.env()", "plain data"),
-    ("8", "margin <- function(params, x) structure(list(passed = TRUE), class = \"nncourse_verdict\")", "returned a nncourse_verdict"),
-], ids=["base::q() in the function", "quit() in the function", "an endless loop at the top", "a closure back", "an environment back",
-        "an environment for a value", "a forged verdict object"])
-def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(box, code, words):
-    verdict = rtrack.grade_box(BOX[box], code, PUBLIC, budget=SHORT if "never ends" in words else NO_HURRY)
+@pytest.mark.parametrize("box,code,words", PLAIN, ids=["base::q() in the function", "quit() in the function", "an endless loop at the top",
+                                                   "a closure back", "an environment back", "an environment for a value", "a forged verdict object"])
+def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(request, box, code, words):
+    verdict = request.getfixturevalue("endless" if never_ends(words) else "public")[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
@@ -173,7 +208,7 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
 
     key = SimpleNamespace(seeds={column: 5 + i for i, column in enumerate(rcases.COLUMN_OF.values())}, quiz={"1": ("b", "why"), "8": ("b", "why")})
     hostile = {"8": REACHING[0][1], "2": "misclassified <- function(params, X, y) base::q()", "3": REACHING[3][1].replace("margin", "sigmoid_grad"),
-               "2 (lm)": "lm_predictions <- function(frame) { while (TRUE) {} }"}
+               "2 (lm)": "lm_predictions <- function(frame) repeat Sys.sleep(1)"}  # hangs, waiting: the budget is wall time
 
     def download(name, codes):
         boxes = {b["id"]: ({"answer": "b"} if b.get("kind") == "quiz" else {"code": codes.get(b["id"], CORRECT[b["id"]][0])}) for b in rtrack.boxes()}
@@ -182,7 +217,7 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
         return path
 
     # The budget from this machine, now: three times what the slowest box's correct answer
-    # (box 5: SGD in R) takes here; the correct boxes fit in it, the loop never does.
+    # (box 5: 5000 calls of draw_batch) takes here; the correct boxes fit in it, the endless wait never does.
     began = time.monotonic()
     assert rtrack.grade_box(BOX["5"], CORRECT["5"][0], PUBLIC, budget=NO_HURRY).passed
     budget = max(5.0, 3 * (time.monotonic() - began))
@@ -206,7 +241,7 @@ def test_the_r_track_honours_the_sandbox_choice(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="sandbox: expected one of"):
         rtrack.grade_box(BOX["8"], code, PUBLIC, sandbox="nope")
     seen = []
-    monkeypatch.setattr(rtrack, "grade_box", lambda box, code, checks, **options: seen.append(options["sandbox"]) or rtrack.BoxVerdict(box["id"], True, "ok"))
+    monkeypatch.setattr(rtrack, "grade_boxes", lambda graded, checks, **options: seen.append(options["sandbox"]) or [rtrack.BoxVerdict(box["id"], True, "ok") for box, _ in graded])
     download = tmp_path / "work.json"
     download.write_text('{"format": "%s", "boxes": {}}' % rtrack.SUBMISSION_FORMAT)
     keys.new(tmp_path / "key.toml")

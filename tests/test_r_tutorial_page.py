@@ -97,7 +97,8 @@ def slug(box):
     return of(box)
 
 
-def check(page, box, timeout=60_000) -> tuple[bool, str, float]:
+# A verdict, not a time limit: box 5's check (5000 calls of the student's function) ran past 60 s in webR at load 11.
+def check(page, box, timeout=300_000) -> tuple[bool, str, float]:
     root = page.locator(f"#box-{slug(box)}")
     page.evaluate(f"document.querySelector('#box-{slug(box)} .verdict').hidden = true")
     began = time.monotonic()
@@ -152,8 +153,8 @@ def test_hints_are_revealed_one_at_a_time(page):
 def test_stop_ends_an_endless_loop_within_2_s_and_r_works_after(browser, request, server):
     """Stop takes no longer than 2 s, or (on a machine busy enough that the page itself is
     slow) four times what running ``1 + 1`` takes on this page, measured just before."""
-    url = request.getfixturevalue(server)
-    page = open_page(browser, url)
+    shared = server == "plain_server"  # the module's page (Stop's restart is this test's own); the isolated host needs a page of its own
+    page = request.getfixturevalue("page") if shared else open_page(browser, request.getfixturevalue(server))
     assert page.evaluate("crossOriginIsolated") is (server == "isolated_server")
     run_done = "!document.querySelector('#box-5 button.run').disabled"
     set_code(page, "5", "1 + 1")
@@ -173,22 +174,20 @@ def test_stop_ends_an_endless_loop_within_2_s_and_r_works_after(browser, request
     wait_ready(page)
     set_code(page, "8", CORRECT["8"][1])
     assert check(page, "8")[0]
-    page.context.close()
+    if not shared:
+        page.context.close()
 
 
-def test_quitting_r_costs_that_box_a_restart_and_nothing_more(browser, plain_server):
-    page = open_page(browser, plain_server)
+def test_quitting_r_costs_that_box_a_restart_and_nothing_more(page):
     set_code(page, "2", "base::q('no')")
     page.locator("#box-2 button.run").click()
     page.wait_for_function("!document.querySelector('#box-2 button.run').disabled", timeout=60_000)
     wait_ready(page)
     set_code(page, "8", CORRECT["8"][0])
     assert check(page, "8")[0]
-    page.context.close()
 
 
-def test_a_reload_keeps_the_work_and_start_over_restores_the_starter(browser, plain_server):
-    page = open_page(browser, plain_server)
+def test_a_reload_keeps_the_work_and_start_over_restores_the_starter(page):
     set_code(page, "3", "sigmoid_grad <- function(z) 'kept across a reload'")
     page.reload()
     wait_ready(page)
@@ -197,7 +196,7 @@ def test_a_reload_keeps_the_work_and_start_over_restores_the_starter(browser, pl
     assert "your code here" in page.locator("#box-3 .cm-content").text_content()
     page.reload()
     assert "kept across a reload" not in page.locator("#box-3 .cm-content").text_content()
-    page.context.close()
+    wait_ready(page)
 
 
 def test_the_page_holds_no_solution_and_no_key(site):
@@ -212,26 +211,34 @@ def test_the_page_holds_no_solution_and_no_key(site):
     assert "never settle" in text
 
 
-def source_verdict(box, code) -> tuple[bool, str]:
-    """The verdict in R itself: source("checks.R"), the code, the check, as a student in RStudio."""
+def source_verdicts(codes: dict) -> dict:
+    """The verdicts in R itself, as a student in RStudio: source("checks.R"), then, box after
+    box, the box's code and its check, in one R session."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "checks.R").write_text(rtrack.checks_source())
-        Path(folder, "code.R").write_text(code)
-        script = (f'source("checks.R"); source("code.R"); v <- {BOX[box]["check"]}; '
-                  'cat("\\n@@", if (v$passed) "PASSED" else "FAILED", v$message, "\\n")')
-        out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", script], cwd=folder, capture_output=True, text=True, timeout=120).stdout
-    line = [l for l in out.splitlines() if l.startswith("@@ ")][-1]
-    mark, _, message = line[3:].partition(" ")
-    return mark == "PASSED", message.strip()
+        script = ['source("checks.R")']
+        for box, code in codes.items():
+            Path(folder, f"code-{slug(box)}.R").write_text(code)
+            script.append(f'source("code-{slug(box)}.R"); v <- {BOX[box]["check"]}; '
+                          f'cat("\\n@@ {slug(box)}", if (v$passed) "PASSED" else "FAILED", v$message, "\\n")')
+        out = subprocess.run([rtrack.rscript(), "--vanilla", "-e", "\n".join(script)], cwd=folder, capture_output=True, text=True, timeout=300).stdout
+    said = {}
+    for line in out.splitlines():
+        if line.startswith("@@ "):
+            name, mark, message = (line[3:] + " ").split(" ", 2)
+            said[name] = (mark == "PASSED", message.strip())
+    return {box: said.get(slug(box)) for box in codes}
 
 
 CLASS = [("8", CORRECT["8"][1]), ("2", MISTAKES[2][1]), ("6", MISTAKES[-6][1]), ("3", CORRECT["3"][1]), ("8", 'margin <- function(params, x) stop("no margin today")')]
 
 
-def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(browser, plain_server, tmp_path):
-    page = open_page(browser, plain_server)
+def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(page, tmp_path):
+    for box in BOX.values():  # what earlier tests left in the module's page goes: each box back to its starter
+        if box.get("kind") != "quiz":
+            page.locator(f"#box-{slug(box['id'])} button.reset").click()
     seen = {}
     for box, code in CLASS:
         set_code(page, box, code)
@@ -244,11 +251,11 @@ def test_the_same_verdict_in_the_browser_in_r_with_source_and_in_nncourse_grade(
     work = json.loads(path.read_text())
     assert work["version"] == rtrack.version() and work["boxes"]["8"]["verdict"]["passed"] is False
     graded = rtrack.grade_work(path, rtrack.checks_source(), {"1": "b", "8": "b"}, budget=60)
+    in_r = source_verdicts({box: work["boxes"][box]["code"] for box in seen})
     for box, (passed, message) in seen.items():
         assert (graded[BOX[box]["column"]].passed, graded[BOX[box]["column"]].message) == (passed, message), box
-        assert source_verdict(box, work["boxes"][box]["code"]) == (passed, message), box
+        assert in_r[box] == (passed, message), box
         assert work["boxes"][box]["verdict"] == {"passed": passed, "message": message}
-    page.context.close()
 
 
 def test_the_page_says_its_checks_share_r_with_the_code_and_the_grade_does_not(site):

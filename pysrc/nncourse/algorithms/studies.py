@@ -20,6 +20,8 @@ sums over a batch NumPy may add in another order when a run axis is in front.
 from __future__ import annotations
 
 import numbers
+import queue
+import threading
 
 import numpy as np
 
@@ -28,13 +30,16 @@ from .divergence import check_runs
 from ..validation import as_matrix, free_memory
 from .activations import relu, relu_derivative, sigmoid, step
 
-# How the minibatches of K runs are drawn (:func:`batches_of_runs`): each run draws the doubles
-# of up to DRAWN_ROWS rows in one call (256 KiB: they stay in the cache while they become
-# row numbers); the runs' row numbers, one byte each, are kept for up to KEPT_ROWS rows
-# (32 MiB, whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a
-# block that fits in the cache (on this machine's shared memory bus the same work on
-# blocks ten times larger took three to eight times longer).
-DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 2**15, 2**25, 2**18
+# How the minibatches of K runs are drawn (:func:`batches_of_runs`): in blocks of at most
+# HANDED_STEPS steps, the first of FIRST_STEPS (the training waits for the first block only;
+# blocks of 256 steps cost the drawing no more calls than one block of 1000, blocks of 64 a
+# tenth more CPU); each run draws the doubles of up to DRAWN_ROWS rows in one call (256 KiB:
+# they stay in the cache while they become row numbers); the runs' row numbers, one byte
+# each, are kept for up to KEPT_ROWS rows per buffer (three buffers of 32 MiB at most,
+# whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a block that
+# fits in the cache (on this machine's shared memory bus the same work on blocks ten times
+# larger took three to eight times longer).
+FIRST_STEPS, HANDED_STEPS, DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 32, 256, 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
 # block's, some 80 MB at 10,000 seeds, plus the results); and what one run's results keep (33 numbers).
 BLOCK = 10_000
@@ -90,26 +95,66 @@ def seeded(seeds) -> Seeded:
 def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, replace: bool):
     """Each step's minibatches for all runs, shape ``(K, batch_size)``: row ``k`` is what
     ``default_rng(seeds.seeds[k])`` gives a single run at that step. Each array is a buffer
-    the next step refills: read it before asking for the next."""
+    the next step refills: read it before asking for the next.
+
+    The row numbers are drawn in a thread of their own (:func:`draw_blocks`), a block of
+    steps ahead of the training: NumPy lets go of Python's lock while it draws and while it
+    trains, so with a core free for it the drawing costs the training little more than its
+    first, short block. On one core the two threads' work adds up to what drawing in turn
+    with training costs (the same CPU, within this machine's noise)."""
     rngs, b = seeds.generators(), batch_size
-    span = max(1, min(steps, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps drawn per call
-    scale, top = minibatch.scale_and_top(n, b, replace=replace)
-    doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
-    rows = np.empty((span, len(rngs), b), dtype=top.dtype)  # per step, every run's batch
+    span = max(1, min(steps, HANDED_STEPS, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps per block
+    sizes = block_sizes(steps, min(span, FIRST_STEPS), span)
+    dtype = minibatch.scale_and_top(n, b, replace=replace)[1].dtype
+    free, ready = queue.SimpleQueue(), queue.SimpleQueue()
+    for _ in range(2):  # one block trained on while the other is drawn
+        free.put(np.empty((span, len(rngs), b), dtype=dtype))
+    drawer = threading.Thread(target=draw_blocks, args=(rngs, n, b, sizes, replace, free, ready), name="minibatches", daemon=True)
+    drawer.start()
     indices = np.empty((len(rngs), b), dtype=np.intp)
-    for start in range(0, steps, span):
-        size = min(span, steps - start)
-        drawn = doubles[:size]
-        for rng, run in zip(rngs, picks[:, :size]):
-            rng.random(out=drawn)  # the doubles a single run draws for these steps
-            np.multiply(drawn, scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
-        if replace:
-            np.minimum(picks[:, :size], top, out=rows[:size].transpose(1, 0, 2))
-        else:
-            floyd_runs(picks[:, :size], n, top, out=rows[:size])
-        for step_rows in rows[:size]:
-            np.copyto(indices, step_rows)  # NumPy's index type: take() needs no conversion
-            yield indices
+    try:
+        for _ in sizes:
+            block = ready.get()
+            if isinstance(block, BaseException):
+                raise block
+            for step_rows in block:
+                np.copyto(indices, step_rows)  # NumPy's index type: take() needs no conversion
+                yield indices
+            free.put(block.base)
+    finally:
+        free.put(None)  # stops the drawing thread, also when the training stopped early
+        drawer.join()
+
+
+def block_sizes(steps: int, first: int, span: int) -> list[int]:
+    """How many steps each block of :func:`batches_of_runs` has: ``first``, then ``span`` each, the rest last."""
+    first = min(first, steps)
+    return [first] + [min(span, steps - start) for start in range(first, steps, span)]
+
+
+def draw_blocks(rngs, n: int, b: int, sizes: list[int], replace: bool, free, ready) -> None:
+    """:func:`batches_of_runs`'s drawing thread: fills each buffer ``free`` gives, shape (steps
+    of a block, K, b), with the row numbers of the next ``sizes[i]`` steps, and puts the part
+    filled in ``ready``; stops at ``None`` or after the last block. An error goes to ``ready`` instead."""
+    try:
+        scale, top = minibatch.scale_and_top(n, b, replace=replace)
+        span = max(sizes)
+        doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
+        for size in sizes:
+            rows = free.get()
+            if rows is None:
+                return
+            drawn = doubles[:size]
+            for rng, run in zip(rngs, picks[:, :size]):
+                rng.random(out=drawn)  # the doubles a single run draws for these steps
+                np.multiply(drawn, scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
+            if replace:
+                np.minimum(picks[:, :size], top, out=rows[:size].transpose(1, 0, 2))
+            else:
+                floyd_runs(picks[:, :size], n, top, out=rows[:size])
+            ready.put(rows[:size])
+    except BaseException as error:  # noqa: BLE001 - handed to the training thread, which raises it
+        ready.put(error)
 
 
 def floyd_runs(picks: np.ndarray, n: int, top: np.ndarray, *, out: np.ndarray) -> None:

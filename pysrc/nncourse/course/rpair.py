@@ -1,4 +1,4 @@
-"""Grading one R box with two R processes: the student's code in one, the check in the other.
+"""Grading R boxes with two R processes: the student's code in one, the checks in the other.
 
 Issue 18's rule for the R track: what decides a grade never shares a process with what it
 grades. The student's R (``rtrack_student.R``) runs the box's code with the lecture's
@@ -9,6 +9,11 @@ a stand-in that sends its arguments over, and what comes back is read as plain d
 run in the operating system's sandbox (:mod:`.sandbox`: bubblewrap, limits), each with a
 user id of its own, and meet only here, in the grader, which relays their messages, holds
 the budget, and kills the student's R when its time is up.
+
+A submission's boxes are graded by one pair (:func:`grade_all`): the student's R runs each
+box in a fork of itself, a fresh copy of the R that holds the lecture's helpers, and the
+checker's R checks one box after the other. A box whose code hangs costs a new student's R
+for the boxes after it; one that ends its fork (``q()``, a crash) costs nothing more.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 import selectors
+import signal
 import struct
 import subprocess
 import time
@@ -34,10 +40,11 @@ class _R:
     """One sandboxed Rscript running ``script``: framed requests on its stdin, lines read
     back (from ``stream``) that start with ``marker``, each with a deadline."""
 
-    def __init__(self, script: Path, rscript: str, budget: float, stream: str, mode: str):
-        limits = sandbox.Limits(cpu_seconds=int(budget) + 30)
+    def __init__(self, script: Path, rscript: str, cpu_seconds: float, stream: str, mode: str, packages: tuple[str, ...] = ()):
+        limits = sandbox.Limits(cpu_seconds=int(cpu_seconds) + 30)
         prefix = sandbox.bwrap_argv() if mode == "bwrap" else []
-        argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", "-e", script.read_text(encoding="utf-8")]
+        start = [f"--default-packages={','.join(packages)}"] if packages else []
+        argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", *start, "-e", script.read_text(encoding="utf-8")]
         out = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL} if stream == "stdout" else {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, **out, env={**sandbox.child_env(), "LANG": "C.UTF-8"},
                                         start_new_session=True, cwd="/")
@@ -46,6 +53,8 @@ class _R:
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.stream, selectors.EVENT_READ)
         self.marker = "nncourse-" + secrets.token_hex(16)
+        self.idle = True  # the student's R: no box's fork is running
+        self.stopped = False
 
     def send(self, *frames: bytes | str) -> bool:
         try:
@@ -75,9 +84,17 @@ class _R:
                 return None
             self.buffer += chunk
 
+    def alive(self) -> bool:
+        return not self.stopped and self.process.poll() is None
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        if self.stopped:
+            return  # once: its process group's id may belong to another group later
+        self.stopped = True
+        try:  # its whole process group: a box's fork that outlived its R too (sandbox "none")
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         self.process.wait()
         self.selector.close()
         for pipe in (self.process.stdin, self.stream):
@@ -87,29 +104,75 @@ class _R:
                 pass
 
 
+# The checker's R without the methods package: the checks need none, and R's attach(),
+# which every call of a student's function does (checks.R's nn_call), is 3x slower with it.
+CHECKER_PACKAGES = ("datasets", "utils", "grDevices", "graphics", "stats")
+
+
 def grade(call: str, code: str, checks: str, setup: str, *, budget: float, rscript: str, mode: str = "bwrap") -> tuple[bool, str]:
     """The verdict of one box: ``code`` run (after ``setup``, the lecture's helpers and data)
     in the student's R, then ``call`` (``check_exercise_8(margin)``) in the checker's R with
     ``checks``; (passed, message). ``mode``: the sandbox (:data:`.sandbox.MODES`; "bwrap"
     refuses where bubblewrap cannot run, as the Python track does)."""
+    return grade_all([(call, code)], checks, setup, budget=budget, rscript=rscript, mode=mode)[0]
+
+
+def grade_all(boxes: list[tuple[str, str]], checks: str, setup: str, *, budget: float, rscript: str, mode: str = "bwrap") -> list[tuple[bool, str]]:
+    """The verdicts of ``boxes`` ((call, code) pairs, as :func:`grade`), by one pair of R
+    processes: each box's code in a fresh fork of the student's R, its call in the checker's
+    R, each box with ``budget`` seconds of its own. An R that a box left dead or hung is
+    started again for the next box."""
     sandbox.check_mode(mode)
-    student = _R(STUDENT, rscript, budget, "stdout", mode)
-    checker = _R(CHECKER, rscript, budget, "stderr", mode)
+    cpu = (budget + 30) * max(1, len(boxes))  # the checker's CPU limit: every box's check may take its budget
+    student = checker = None
+    verdicts = []
     try:
-        student.send(setup, code, student.marker)
-        try:
-            ready = student.line(time.monotonic() + budget + 10)
-        except TimeoutError:
-            return False, f"your code stopped with an error before the check: it ran past {budget:g} s: is there a loop that never ends?"
-        if ready is None or not (ready == "ready" or ready.startswith("error ")):
-            return False, ENDED
-        if ready != "ready":
-            return False, "your code stopped with an error before the check: " + _text(ready[len("error "):])
-        checker.send(checks, call, repr(float(budget)), checker.marker)
-        return _relay(student, checker, time.monotonic() + budget)
+        for call, code in boxes:
+            if student is None or not student.alive():
+                student = _R(STUDENT, rscript, budget, "stdout", mode)
+                student.send(setup, student.marker)
+            if checker is None or not checker.alive():
+                checker = _R(CHECKER, rscript, cpu, "stderr", mode, CHECKER_PACKAGES)
+                checker.send(checks, checker.marker)
+            verdicts.append(_box(student, checker, call, code, budget))
+            if student.alive() and not student.idle and not (student.send("end") and _idle(student)):
+                student.stop()  # the fork did not end when told: the next box gets a new R
     finally:
+        for r in (student, checker):
+            if r is not None:
+                r.stop()
+    return verdicts
+
+
+def _idle(student: _R) -> bool:
+    """True once the student's R says its box's fork has ended (and it waits for the next box)."""
+    try:
+        while (line := student.line(time.monotonic() + 30)) is not None:
+            if line == "idle":
+                student.idle = True
+                return True
+    except TimeoutError:
+        pass
+    return False
+
+
+def _box(student: _R, checker: _R, call: str, code: str, budget: float) -> tuple[bool, str]:
+    """One box: its code in a fork of the student's R, then its call in the checker's R."""
+    student.idle = False
+    student.send(code)
+    try:
+        ready = student.line(time.monotonic() + budget + 10)
+    except TimeoutError:
         student.stop()
-        checker.stop()
+        return False, f"your code stopped with an error before the check: it ran past {budget:g} s: is there a loop that never ends?"
+    student.idle = ready == "idle"  # the fork ended before it said anything: base::q(), a crash
+    if ready is None or not (ready == "ready" or ready.startswith("error ")):
+        return False, ENDED
+    if ready != "ready":
+        _idle(student)  # a fork whose code stopped ends by itself
+        return False, "your code stopped with an error before the check: " + _text(ready[len("error "):])
+    checker.send(call, repr(float(budget)))
+    return _relay(student, checker, time.monotonic() + budget)
 
 
 def _relay(student: _R, checker: _R, deadline: float) -> tuple[bool, str]:
@@ -122,6 +185,7 @@ def _relay(student: _R, checker: _R, deadline: float) -> tuple[bool, str]:
         except TimeoutError:
             said = None
         if said is None:
+            checker.stop()  # a checker that said nothing in time is not asked again
             return False, "the check ended without a verdict"
         kind, _, rest = said.partition(" ")
         if kind == "done":
@@ -131,14 +195,16 @@ def _relay(student: _R, checker: _R, deadline: float) -> tuple[bool, str]:
         reply = "gone"
         if alive and student.send(number, bytes.fromhex(request)):
             try:
-                while (got := student.line(deadline)) is not None and not got.startswith(number + " "):
+                while (got := student.line(deadline)) not in (None, "idle") and not got.startswith(number + " "):
                     pass  # a line for another request (forged or stale) is not this request's reply
-                reply = "gone" if got is None else got[len(number) + 1:]
+                student.idle = got == "idle"  # the fork ended (base::q() in the function, a crash): its R waits for the next box
+                reply = "gone" if got in (None, "idle") else got[len(number) + 1:]
             except TimeoutError:
                 reply = "timeout"
         if reply in ("timeout", "gone"):
             alive = False
-            student.stop()
+            if not student.idle:
+                student.stop()
         if not checker.send(reply):
             return False, "the check ended without a verdict"
 

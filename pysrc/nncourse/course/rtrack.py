@@ -3,8 +3,9 @@
 The track (``course/week10/r/track.toml``) lists the boxes of the R tutorial page in the
 tutorial's order, each with the gradebook column of its Python twin. The file students
 ``source()`` is :func:`checks_source`: the public cases and the lecture's data as R values,
-then ``checks.R``. The grader runs each box of a submission in a sandboxed R process of its
-own (:func:`grade_box`), with the cases drawn from the grading key's seed.
+then ``checks.R``. The grader runs a submission's boxes in a sandboxed R process of their
+own, each box in a fresh fork of it, and the checks in another (:func:`grade_boxes`), with the
+cases drawn from the grading key's seed.
 """
 
 from __future__ import annotations
@@ -145,40 +146,78 @@ WEBR_ENGINE = paths.RTRACK_WEBR
 
 def grade_box(box: dict, code: str, checks: str, *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> BoxVerdict:
     """The verdict of one box's ``code`` under its check, with the checks' source ``checks``
-    (cases included). With the system R (``engine="rscript"``, what ``nncourse grade`` uses)
-    the code runs in a sandboxed R of its own and the check in another that never evaluates
-    it (:mod:`.rpair`); webR in Node.js (``"webr"``) runs both in one R, as the page does.
-    ``sandbox``: "bwrap" (refused where bubblewrap cannot run) or "none", as ``nncourse grade --sandbox``."""
+    (cases included): :func:`grade_boxes` of that box alone."""
+    return grade_boxes([(box, code)], checks, budget=budget, engine=engine, sandbox=sandbox)[0]
+
+
+def grade_boxes(graded: list[tuple[dict, str]], checks: str, *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> list[BoxVerdict]:
+    """The verdicts of (box, code) pairs, in order, each box's code under its check with the
+    checks' source ``checks`` (cases included), each with ``budget`` seconds. With the system
+    R (``engine="rscript"``, what ``nncourse grade`` uses) the code runs in a sandboxed R,
+    each box in a fresh fork of it, and the checks in another R that never evaluates it
+    (:mod:`.rpair`); webR in Node.js (``"webr"``) runs code and checks in one R, as the page
+    does, box after box (an R that a box ended is started again for the next). ``sandbox``:
+    "bwrap" (refused where bubblewrap cannot run) or "none", as ``nncourse grade --sandbox``."""
     from . import sandbox as sandboxes
 
     sandboxes.check_mode(sandbox)
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {ENGINES}, got {engine!r}")
-    if box.get("kind") == "quiz":
-        raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
+    for box, _ in graded:
+        if box.get("kind") == "quiz":
+            raise ValueError(f"box: {box['id']} is a quiz question, graded from the key, not by R")
+    if not graded:
+        return []
     if engine == "rscript":
         from . import rpair
 
-        passed, message = rpair.grade(box["check"], code, checks, student_setup(), budget=budget, rscript=rscript(), mode=sandbox)
-        return BoxVerdict(box["id"], passed, message)
+        found = rpair.grade_all([(box["check"], code) for box, code in graded], checks, student_setup(), budget=budget, rscript=rscript(), mode=sandbox)
+    else:
+        found = _on_webr([(box["check"], code) for box, code in graded], checks, budget, sandbox)
+    return [BoxVerdict(box["id"], passed, message) for (box, _), (passed, message) in zip(graded, found)]
+
+
+WEBR_ENDED = "R ended before the check gave a verdict: did the code call q() or crash R?"
+
+
+def _on_webr(calls: list[tuple[str, str]], checks: str, budget: float, sandbox: str) -> list[tuple[bool, str]]:
+    """(call, code) pairs graded by ``rtrack_webr.mjs``, box after box in one webR in Node.js;
+    a box that ends R (q(), a crash) gets :data:`WEBR_ENDED` and a new Node.js grades the rest."""
+    found: list[tuple[bool, str]] = []
+    while len(found) < len(calls):
+        got, finished = _webr_run(calls[len(found):], checks, budget, sandbox)
+        found += got
+        if not finished and len(found) < len(calls):
+            found.append((False, WEBR_ENDED if finished is None else f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?"))
+    return found
+
+
+def _webr_run(calls, checks: str, budget: float, sandbox: str) -> tuple[list[tuple[bool, str]], bool | None]:
+    """The verdicts one Node.js gave, in order, and whether it graded them all (None: it
+    ended before, False: it ran past its time)."""
     with tempfile.TemporaryDirectory(prefix="nncourse-r-") as folder:
         folder = Path(folder)
         marker = "nncourse-verdict-" + secrets.token_hex(16)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), "LANG": "C.UTF-8", "R_LIBS_USER": str(folder)}
-        command = [_node(), str(WEBR_ENGINE), str(paths.node_modules() / "webr" / "dist")]
-        given = json.dumps({"checks": checks, "code": code, "call": box["check"], "budget": float(budget), "marker": marker})
+        # the real paths: those are what the sandbox binds again over its private /tmp (a symlinked node_modules under /tmp is not seen)
+        command = [_node(), os.path.realpath(WEBR_ENGINE), os.path.realpath(paths.node_modules() / "webr" / "dist")]
+        given = json.dumps({"checks": checks, "boxes": [{"code": code, "call": call} for call, code in calls], "budget": float(budget), "marker": marker})
+        if sandbox == "bwrap":
+            command = sandboxed(command, folder, readable=(WEBR_ENGINE, paths.node_modules()))
+        finished = None
         try:
-            if sandbox == "bwrap":
-                command = sandboxed(command, folder, readable=(WEBR_ENGINE, paths.node_modules()))
-            done = subprocess.run(command, input=given, capture_output=True, text=True, env=env,
-                                  timeout=budget + 30, cwd=folder)
-        except subprocess.TimeoutExpired:
-            return BoxVerdict(box["id"], False, f"R ran past {budget + 30:g} s and was stopped: is there a loop that never ends?")
-    for line in reversed(done.stdout.splitlines()):
+            out = subprocess.run(command, input=given, capture_output=True, text=True, env=env, timeout=30 + (budget + 30) * len(calls), cwd=folder).stdout
+        except subprocess.TimeoutExpired as stopped:
+            out, finished = stopped.stdout.decode(errors="replace") if isinstance(stopped.stdout, bytes) else (stopped.stdout or ""), False
+    found = []
+    for line in out.splitlines():
         if line.startswith(marker + " "):
             mark, _, message = line[len(marker) + 1:].partition(" ")
-            return BoxVerdict(box["id"], mark == "PASSED", message)
-    return BoxVerdict(box["id"], False, "R ended before the check gave a verdict: did the code call q() or crash R?")
+            if mark == "DONE":
+                finished = True
+                break
+            found.append((mark == "PASSED", message))
+    return found, finished
 
 
 def student_setup() -> str:
@@ -215,10 +254,11 @@ def read_work(path) -> dict:
 
 
 def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0, engine: str = "rscript", sandbox: str = "bwrap") -> dict[str, BoxVerdict]:
-    """Grade a downloaded R tutorial file: each exercise box in R with ``checks`` (hidden
-    cases from the key), each question against the key's ``quiz`` answers; by gradebook column."""
+    """Grade a downloaded R tutorial file: its exercise boxes in R with ``checks`` (hidden
+    cases from the key; one R for the file's code, each box in a fresh fork of it, see
+    :func:`grade_boxes`), each question against the key's ``quiz`` answers; by gradebook column."""
     work = read_work(path)
-    verdicts = {}
+    verdicts, exercises = {}, []
     for box in boxes():
         given = work["boxes"].get(box["id"]) or {}
         if box.get("kind") == "quiz":
@@ -226,8 +266,10 @@ def grade_work(path, checks: str, quiz: dict[str, str], *, budget: float = 60.0,
             right = quiz.get(box["question"])
             verdicts[box["column"]] = BoxVerdict(box["id"], answer == right, "right" if answer == right else f"answer {answer or 'missing'}")
         else:
-            code = given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")
-            verdicts[box["column"]] = grade_box(box, code, checks, budget=budget, engine=engine, sandbox=sandbox)
+            exercises.append((box, given.get("code") if isinstance(given.get("code"), str) else box.get("starter", "")))
+            verdicts[box["column"]] = None  # the track's order
+    for (box, _), verdict in zip(exercises, grade_boxes(exercises, checks, budget=budget, engine=engine, sandbox=sandbox)):
+        verdicts[box["column"]] = verdict
     return verdicts
 
 

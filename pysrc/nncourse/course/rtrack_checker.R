@@ -1,16 +1,16 @@
-# The checker's side of a graded R box (nncourse.course.rpair): a fresh R that holds the
+# The checker's side of graded R boxes (nncourse.course.rpair): a fresh R that holds the
 # checks and their cases and never evaluates the student's code. It reads framed text on
-# stdin (a 4-byte big-endian length, then UTF-8): the checks' source, the box's call, the
-# budget, a marker. Each name in the call is asked of the student's R through the grader
-# ("MARKER get ID HEX" on stderr, HEX a serialized request); a function becomes a stand-in
-# that sends its arguments over ("MARKER call ID HEX") and reads back the reply frame: the
-# returned value as plain data (nn_decode), an error's message, "quit", "timeout" or "gone".
-# The verdict: "MARKER done PASSED|FAILED HEX" on stderr.
+# stdin (a 4-byte big-endian length, then UTF-8): the checks' source and a marker; then, box
+# after box, the box's call and the budget. Each name in the call is asked of the student's
+# R through the grader ("MARKER get ID HEX" on stderr, HEX a serialized request); a function
+# becomes a stand-in that sends its arguments over ("MARKER call ID HEX") and reads back the
+# reply frame: the returned value as plain data (nn_decode), an error's message, "quit",
+# "timeout" or "gone". The verdict: "MARKER done PASSED|FAILED HEX" on stderr.
 local({
   input <- file("stdin", "rb")
   frame <- function() {
     n <- readBin(input, "integer", 1L, size = 4L, endian = "big")
-    if (!length(n)) base::quit(save = "no", status = 3)
+    if (!length(n)) base::quit(save = "no", status = 0)  # the grader has no more boxes
     s <- if (n == 0L) "" else readChar(input, n, useBytes = TRUE)
     Encoding(s) <- "UTF-8"
     s
@@ -73,10 +73,9 @@ local({
     if (at != length(tokens)) stop("tokens left after the value")
     value
   }
-  checks <- frame(); call <- str2lang(frame()); budget <- as.numeric(frame()); marker <- frame()
+  checks <- frame(); marker <- frame()
   eval(parse(text = checks, keep.source = FALSE), globalenv())
-  assign("nncourse_budget", budget, envir = globalenv())
-  said <- function(...) cat(marker, " ", ..., "\n", sep = "", file = stderr())
+  said <- function(...) cat(paste0(marker, " ", ..., "\n"), file = stderr())  # one write: one line read by the grader
   asked <- 0L
   ask <- function(op, name, args = NULL, seed = NULL) {
     asked <<- asked + 1L
@@ -100,7 +99,7 @@ local({
   read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]),
     nncourse_problem = function(p) stop(p),
     error = function(e) nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e))))
-  bind <- function() {
+  bind <- function(call) {
     env <- new.env(parent = globalenv())
     for (name in all.vars(call)) {
       reply <- ask("get", name)
@@ -110,11 +109,14 @@ local({
     }
     env
   }
-  v <- tryCatch({
-    env <- bind()
-    invisible(capture.output(v <- eval(call, env)))
-    v
-  }, nncourse_problem = function(p) list(passed = FALSE, message = conditionMessage(p)),
-     error = function(e) list(passed = FALSE, message = conditionMessage(e)))
-  said("done ", if (isTRUE(v$passed)) "PASSED" else "FAILED", " ", hex(charToRaw(enc2utf8(nn_one_line(v$message)))))
+  repeat {
+    call <- str2lang(frame()); assign("nncourse_budget", as.numeric(frame()), envir = globalenv())
+    v <- tryCatch({
+      env <- bind(call)
+      invisible(capture.output(v <- eval(call, env)))
+      v
+    }, nncourse_problem = function(p) list(passed = FALSE, message = conditionMessage(p)),
+       error = function(e) list(passed = FALSE, message = conditionMessage(e)))
+    said("done ", if (isTRUE(v$passed)) "PASSED" else "FAILED", " ", hex(charToRaw(enc2utf8(nn_one_line(v$message)))))
+  }
 })

@@ -1,11 +1,15 @@
-# The student's side of a graded R box (nncourse.course.rpair): a fresh R, in a sandbox of
+# The student's side of graded R boxes (nncourse.course.rpair): a fresh R, in a sandbox of
 # its own, that holds the student's code and nothing of the check (no cases, no expected
 # values). It reads framed requests on stdin (a 4-byte big-endian length, then the bytes):
-# the lecture's helpers and data (R source), the student's code, a marker; then, until stdin
-# closes, a request id and a serialized list(op = "get" or "call", name, args, seed: the generator's state the check set, or NULL). It
-# answers on stdout, one line each, after the marker: "ready", "error HEX", or the id and
-# "missing", "function", "quit", "error HEX", "ok TOKENS" (the value as plain data, see
-# nn_encode). Everything the student's code prints goes to a null file.
+# the lecture's helpers and data (R source) and a marker; then, box after box, the box's
+# code. Each box runs in a fork of this R (parallel::mcparallel): a fresh copy of the R that
+# ran the helpers, so that nothing a box does (q(), a crash, what it assigns or attaches)
+# reaches the next. The fork answers on stdout, one line each, after the marker: "ready" or
+# "error HEX"; then, until the frame "end", a request id and a serialized list(op = "get"
+# or "call", name, args, seed: the generator's state the check set, or NULL), answered by
+# the id and "missing", "function", "quit", "error HEX", "ok TOKENS" (the value as plain
+# data, see encode). When the fork has ended, this R says "idle" and reads the next box.
+# Everything the student's code prints goes to a null file.
 local({
   input <- file("stdin", "rb")
   frame <- function() {
@@ -39,31 +43,42 @@ local({
     flush(stdout())
     sink(quiet)
   }
-  setup <- text(frame()); code <- text(frame()); marker <- text(frame())
+  setup <- text(frame()); marker <- text(frame())
   eval(parse(text = setup), globalenv())
   quitting <- function(...) stop(structure(class = c("nncourse_quit", "error", "condition"), list(message = "q()", call = NULL)))
-  env <- new.env(parent = globalenv())
-  assign("q", quitting, envir = env); assign("quit", quitting, envir = env)
   attach(list(q = quitting, quit = quitting), name = "nncourse_guard", warn.conflicts = FALSE)
-  said <- tryCatch({
-    for (e in parse(text = code)) { r <- withVisible(eval(e, env)); if (r$visible) print(r$value) }
-    NULL
-  }, nncourse_quit = function(e) "your code called q(): return a value instead of quitting R.", error = function(e) conditionMessage(e))
-  if (is.null(said)) say("ready") else say("error ", hex(said))
-  repeat {
-    id <- text(frame())
-    request <- unserialize(frame())  # from the checker, through the grader: trusted
-    found <- get0(request$name, envir = env)
-    if (is.null(found) && !exists(request$name, envir = env)) { say(id, " missing"); next }
-    if (request$op == "get") {
-      if (is.function(found)) say(id, " function") else say(id, " ok ", paste(encode(found), collapse = " "))
-      next
+  box <- function(code) {
+    env <- new.env(parent = globalenv())
+    assign("q", quitting, envir = env); assign("quit", quitting, envir = env)
+    said <- tryCatch({
+      for (e in parse(text = code)) { r <- withVisible(eval(e, env)); if (r$visible) print(r$value) }
+      NULL
+    }, nncourse_quit = function(e) "your code called q(): return a value instead of quitting R.", error = function(e) conditionMessage(e))
+    if (is.null(said)) say("ready") else { say("error ", hex(said)); return(NULL) }
+    repeat {
+      id <- text(frame())
+      if (identical(id, "end")) return(NULL)
+      request <- unserialize(frame())  # from the checker, through the grader: trusted
+      found <- get0(request$name, envir = env)
+      if (is.null(found) && !exists(request$name, envir = env)) { say(id, " missing"); next }
+      if (request$op == "get") {
+        if (is.function(found)) say(id, " function") else say(id, " ok ", paste(encode(found), collapse = " "))
+        next
+      }
+      if (!is.null(request$seed)) assign(".Random.seed", request$seed, envir = globalenv())
+      answer <- tryCatch(list(value = do.call(found, request$args)),
+                         nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
+      if (identical(answer, "quit")) { say(id, " quit"); next }
+      if (is.character(answer)) { say(id, " error ", hex(answer)); next }
+      say(id, " ok ", paste(encode(answer$value), collapse = " "))
     }
-    if (!is.null(request$seed)) assign(".Random.seed", request$seed, envir = globalenv())
-    answer <- tryCatch(list(value = do.call(found, request$args)),
-                       nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
-    if (identical(answer, "quit")) { say(id, " quit"); next }
-    if (is.character(answer)) { say(id, " error ", hex(answer)); next }
-    say(id, " ok ", paste(encode(answer$value), collapse = " "))
+  }
+  repeat {
+    code <- text(frame())
+    # the grader sends nothing more until the fork has said "ready", so the fork and this R
+    # start with nothing read ahead; this R reads again only once the fork has ended
+    suppressWarnings(parallel::mccollect(parallel::mcparallel(box(code)), wait = TRUE))
+    tempdir(check = TRUE)  # a fork that called base::q() removed the session's temporary folder
+    say("idle")
   }
 })

@@ -51,10 +51,14 @@ class EngineRun:
 
 def start_all(names, X, y, progress) -> dict[str, concurrent.futures.Future]:
     """Start every engine's work in a thread of its own; the futures give :class:`EngineRun`."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="report-R")
-    futures = {name: pool.submit(run, name, X, y, progress) for name in names}
-    pool.shutdown(wait=False)
-    return futures
+    return {name: _STARTERS.submit(run, name, X, y, progress) for name in names}
+
+
+# The threads that start the engines live as long as the process: an R worker asks Linux to
+# kill it when the thread that started it ends (PR_SET_PDEATHSIG goes by thread), and its
+# session is kept for the process, so a pool shut down after each report took the R of the
+# next report in the same process down with it.
+_STARTERS = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-R")  # one per engine: rpy2, webR
 
 
 def run(name: str, X, y, progress) -> EngineRun:

@@ -26,6 +26,7 @@ export class RSession {
         const webR = new WebR({ baseUrl: new URL("webr/", location.href).href, interactive: false });
         await webR.init();
         await webR.evalRVoid(this.checks);
+        await this.warm(webR);
         this.webR = webR;
         this.onState("ready", `R ${webR.versionR ?? "4.6"} started in ${((performance.now() - began) / 1000).toFixed(1)} s`);
         return webR;
@@ -36,6 +37,21 @@ export class RSession {
       });
     }
     return this.starting;
+  }
+
+  // One throwaway check through the page's own path (a Shelter, captureR, nncourse_run_box)
+  // before R is said to be ready: R compiles the runner and the checks' helpers on their
+  // first call, so the student's first check would otherwise wait for that.
+  async warm(webR) {
+    const shelter = await new webR.Shelter();
+    try {
+      await shelter.captureR(RUNNER, {
+        env: { nncourse_code: "margin <- function(params, x) 0", nncourse_mode: "check", nncourse_call: "check_exercise_8(margin)" },
+        captureStreams: true, captureConditions: false, withAutoprint: false,
+      });
+    } finally {
+      shelter.purge();
+    }
   }
 
   restart(why) {
