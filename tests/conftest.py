@@ -210,6 +210,19 @@ def chromium_or_skip() -> str:
         unavailable(f"the slide check needs Playwright and Chromium: {exc}")
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for a module's tests: the slide checks and handouts they make
+    (through the API or the CLI) open their decks in it (:func:`nncourse.deck.slidecheck.browser`),
+    instead of starting one each (Playwright's driver and Chromium: about 2 s of CPU a start).
+    Module-scoped, so closed before another module's tests start a Playwright of their own."""
+    chromium_or_skip()
+    from nncourse.deck import slidecheck
+
+    with slidecheck.browser() as browser:
+        yield browser
+
+
 @pytest.fixture(scope="session")
 def regression():
     return data.regression_data()

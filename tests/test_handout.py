@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
-from conftest import chromium_or_skip, unavailable
+from conftest import unavailable
 from nncourse.cli import main
-from nncourse.deck import document, handout
+from nncourse.deck import document, handout, slidecheck
 from nncourse import paths
 
 pytestmark = pytest.mark.r  # the week's deck runs R
@@ -34,12 +34,10 @@ def words(text: str) -> str:
 
 def slides_of(deck) -> list[dict]:
     """Each slide's title and notes as the browser sees the deck (not as the handout does)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_or_skip())
+    with slidecheck.browser() as browser:
+        context = browser.new_context(offline=True)
         try:
-            page = browser.new_context(offline=True).new_page()
+            page = context.new_page()
             page.goto(deck.as_uri())
             page.wait_for_function("window.Reveal && Reveal.isReady()")
             return page.evaluate("""Reveal.getSlides().map((s) => ({
@@ -47,7 +45,7 @@ def slides_of(deck) -> list[dict]:
                 notes: (s.querySelector('aside.notes') || {textContent: ''}).textContent.trim(),
             }))""")
         finally:
-            browser.close()
+            context.close()
 
 
 def stepped_listing() -> list[str]:
@@ -58,9 +56,9 @@ def stepped_listing() -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["built_in_deck", "quarto_deck"])
-def printed(request, tmp_path_factory):
-    """Each rendering of the deck, its slides, and its handout without and with the notes."""
-    chromium_or_skip()
+def printed(request, chromium, tmp_path_factory):
+    """Each rendering of the deck, its slides, and its handout without and with the notes
+    (all in the module's one browser)."""
     deck = request.getfixturevalue(request.param)
     folder = tmp_path_factory.mktemp("handout")
     plain = handout.handout(deck, folder / "plain.pdf").path
@@ -117,8 +115,7 @@ def test_the_notes_only_when_asked_for(printed):
 SMALL = "---\ntitle: t\n---\n\n## One\n\n```{python}\n#| code-line-numbers: \"1|2\"\nx = 1\ny = 2\n```\n\n## Two\n\nText.\n"
 
 
-def test_the_cli_writes_the_handout_beside_the_deck_and_refuses_what_is_not_its_own(tmp_path, capsys):
-    chromium_or_skip()
+def test_the_cli_writes_the_handout_beside_the_deck_and_refuses_what_is_not_its_own(chromium, tmp_path, capsys):
     doc = tmp_path / "small.qmd"
     doc.write_text(SMALL)
     out = tmp_path / "out"

@@ -108,16 +108,16 @@ def test_a_slider_reached_by_tab_takes_the_arrows_and_gives_the_deck_its_other_k
     assert int(slider.input_value()) == int(value) + 1
 
 
-@pytest.mark.parametrize("key", ["ArrowRight", "PageDown", "Space"])
-def test_after_a_click_on_a_slider_or_button_the_deck_keys_move_the_deck(page, key):
-    for control in ("input[data-name=lr]", "button.step", "button.play"):
-        explorer = show(page, "gradient-descent-for-1-variable")
-        before = page.evaluate("Reveal.getIndices()")
-        explorer.locator(control).click()
-        value = explorer.locator("input[data-name=lr]").input_value()
-        page.keyboard.press(key)
-        assert page.evaluate("Reveal.getIndices()")["v"] == before["v"] + 1, control
-        assert explorer.locator("input[data-name=lr]").input_value() == value, control
+def test_after_a_click_on_a_slider_or_button_the_deck_keys_move_the_deck(page):
+    for key in ("ArrowRight", "PageDown", "Space"):  # one page for the three (a load is 2 s of CPU)
+        for control in ("input[data-name=lr]", "button.step", "button.play"):
+            explorer = show(page, "gradient-descent-for-1-variable")
+            before = page.evaluate("Reveal.getIndices()")
+            explorer.locator(control).click()
+            value = explorer.locator("input[data-name=lr]").input_value()
+            page.keyboard.press(key)
+            assert page.evaluate("Reveal.getIndices()")["v"] == before["v"] + 1, (key, control)
+            assert explorer.locator("input[data-name=lr]").input_value() == value, (key, control)
 
 
 def test_space_after_run_moves_the_deck_and_runs_nothing(page):

@@ -67,6 +67,20 @@ def test_a_failing_chunk_names_its_slide_and_number(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_document_with_no_chunk_to_run_starts_no_kernel(tmp_path, monkeypatch):
+    from jupyter_client import manager
+
+    def started(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(manager.KernelManager, "__init__", started)
+    doc = tmp_path / "plain.qmd"
+    doc.write_text("---\ntitle: t\n---\n\n## One\n\nText.\n\n```{python}\n#| eval: false\nshown = 1\n```\n")
+    deck = render.render("revealjs", tmp_path / "out", use_quarto=False, document=doc).path
+    html = deck.read_text()
+    assert "<p>Text.</p>" in html and "shown" in html  # the slide, and the chunk shown unrun
+
+
 def test_chunk_options_shape_the_markdown(tmp_path):
     doc = tmp_path / "small.qmd"
     doc.write_text(DOC.split("## Second slide")[0])

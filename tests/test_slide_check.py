@@ -9,11 +9,11 @@ import io
 import re
 
 import pytest
-from conftest import chromium_or_skip
-
 from nncourse.deck import render
 from nncourse.deck import slidecheck
 from nncourse.cli import main
+
+pytestmark = pytest.mark.usefixtures("chromium")  # every check of the module in one browser
 
 # One fault per slide, and the problem the check must name for it.
 FAULTS = {
@@ -29,6 +29,8 @@ FAULTS = {
     "out of frame": ('<p style="position: absolute; left: 1400px; top: 200px">off the slide</p>', "out of frame"),
     "under the arrow": ('<p style="position: absolute; left: -150px; top: 330px; margin: 0">here</p>', "under the controls"),
     "trapped keys": ('<div class="nncourse-explorer"><button onkeydown="event.stopPropagation()">Trap</button></div>', "keys trapped: after a click on explorer Trap, ArrowRight does not move the deck"),
+    "covered control": ('<div class="nncourse-explorer" style="position: relative"><button>Covered</button><div class="cover" style="position: absolute; inset: 0"></div></div>',
+                        "explorer Covered cannot be clicked: div.cover is drawn over it"),
 }
 
 SMALL = """---
@@ -66,7 +68,6 @@ def checked_by_the_cli(decks, tmp_path_factory):
     """``nncourse render --built-in --check --screenshots DIR`` on the faulty deck (the render
     itself stood in for by the faulty file): its exit status, what it printed, the screenshots
     folder, and the check it made (slidecheck's own, watched, not replaced)."""
-    chromium_or_skip()
     shots = tmp_path_factory.mktemp("shots") / "shots"
     made, check_deck = [], slidecheck.check_deck
 
@@ -89,7 +90,6 @@ def faulty_check(checked_by_the_cli):
 
 @pytest.mark.r
 def test_the_week_deck_is_clean_on_every_slide(built_in_deck, tmp_path):
-    chromium_or_skip()
     screens = tmp_path / "screens"
     result = slidecheck.check_deck(built_in_deck, screens)
     assert result.ok, "\n".join(result.lines())
@@ -102,7 +102,6 @@ def test_the_week_deck_is_clean_on_every_slide(built_in_deck, tmp_path):
 
 
 def test_a_clean_small_deck_passes_and_typesets_its_maths(decks):
-    chromium_or_skip()
     result = slidecheck.check_deck(decks[0])
     assert result.ok, "\n".join(result.lines())
     assert [s.title for s in result.slides] == ["A small deck", "Clean", *FAULTS]
@@ -134,7 +133,6 @@ def test_render_check_exits_non_zero_and_says_which_slide(checked_by_the_cli):
 def test_quarto_rendering_alone_is_clean_on_every_slide(quarto_deck, tmp_path):
     """Quarto's file, copied alone into an empty folder and opened offline: every slide clean
     (maths typeset, nothing fetched, keys free, the lecture's outputs or why not)."""
-    chromium_or_skip()
     assert [p.name for p in quarto_deck.parent.iterdir()] == [quarto_deck.name]
     result = slidecheck.check_deck(quarto_deck, tmp_path / "screens")
     assert result.ok, "\n".join(result.lines())
@@ -167,7 +165,6 @@ title: "Outputs against the ledger"
 
 
 def test_the_check_reads_each_output_against_the_ledger(tmp_path):
-    chromium_or_skip()
     (tmp_path / "ledger.qmd").write_text(LEDGER_DECK)
     deck = render.render("revealjs", tmp_path / "_output", use_quarto=False, document=tmp_path / "ledger.qmd").path
     slides = {slide.title: slide.problems for slide in slidecheck.check_deck(deck).slides}

@@ -36,7 +36,8 @@ def execute(path: Path | None = None, progress=None, *, cell_timeout: float = CE
     A chunk that runs past ``cell_timeout`` seconds, or that kills its kernel
     (``os._exit``, a crash), ends the render with a :class:`RenderError` naming its slide
     and number; Ctrl-C stops the kernel and raises :class:`KeyboardInterrupt`. The
-    kernel's sockets and connection file live in one temporary folder, removed after."""
+    kernel's sockets and connection file live in one temporary folder, removed after. A
+    document with no chunk to run starts no kernel."""
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -46,6 +47,8 @@ def execute(path: Path | None = None, progress=None, *, cell_timeout: float = CE
     front, cells = read_document(path)
     defaults = {**(project_options(path.parent).get("execute") or {}), **(front.get("execute") or {})}
     code = [c for c in cells if c.kind == "code" and options_for(c, defaults)["eval"]]
+    if not code:  # nothing to run: no kernel (Quarto's markdown engine; a kernel's start is 2-3 s of CPU)
+        return {**front, "execute": defaults}, cells
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in [KERNEL_SETUP, *code]])
     with tempfile.TemporaryDirectory(prefix="nncourse-kernel-") as private:
         # IPC sockets and the connection file in a private folder: no TCP, nothing left behind

@@ -37,28 +37,22 @@ class Handout:
 def handout(deck: Path, pdf: Path | None = None, *, notes: bool = False) -> Handout:
     """Print ``deck`` (a rendered reveal.js file) to ``pdf`` (default: beside it, ``.pdf``),
     one page per slide, with the speaker notes under each slide when ``notes``."""
-    from .slidecheck import LOCAL, CheckUnavailable, chromium_path
+    from .slidecheck import LOCAL, CheckUnavailable, browser
 
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise HandoutError("playwright is not installed: pip install playwright (bash scripts/run.sh setup does)") from None
     deck = Path(deck).resolve()
     if not deck.is_file() or deck.suffix != ".html":
         raise HandoutError(f"deck: expected a rendered reveal.js .html file, got {deck}")
     pdf = Path(pdf) if pdf is not None else deck.with_suffix(".pdf")
     try:
-        chromium = chromium_path()
+        with browser() as chromium:
+            context = chromium.new_context(offline=True)
+            try:
+                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort())
+                pages = _print(context.new_page(), deck, pdf, notes)
+            finally:
+                context.close()
     except CheckUnavailable as exc:
         raise HandoutError(str(exc)) from None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
-        try:
-            context = browser.new_context(offline=True)
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort())
-            pages = _print(context.new_page(), deck, pdf, notes)
-        finally:
-            browser.close()
     return Handout(pdf, pages)
 
 

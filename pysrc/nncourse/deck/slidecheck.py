@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,14 +86,37 @@ def chromium_path() -> str:
     return path
 
 
-def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | None = None) -> DeckCheck:
-    """Open ``deck`` (a rendered reveal.js file) offline and check every slide.
+_OPEN = threading.local()  # the browser of an enclosing ``with browser()``, per thread (Playwright's sync API is)
 
-    Screenshots, one PNG per slide (``NN-id.png``), go to ``screenshots`` when given."""
+
+@contextmanager
+def browser():
+    """The headless Chromium the check and the handout open decks in (Playwright from PyPI
+    driving the system Chromium): the one already open on this thread, from an enclosing
+    ``with browser()``, or one started for the block and closed after it. A start (Playwright's
+    driver and Chromium) costs about 2 s of CPU: who opens several decks in a row shares one."""
+    shared = getattr(_OPEN, "browser", None)
+    if shared is not None:
+        yield shared
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise CheckUnavailable("playwright is not installed: pip install playwright (bash scripts/run.sh setup does)") from None
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        _OPEN.browser = playwright.chromium.launch(executable_path=path, args=["--disable-gpu"])
+        try:
+            yield _OPEN.browser
+        finally:
+            _OPEN.browser.close()
+            _OPEN.browser = None
+
+
+def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | None = None) -> DeckCheck:
+    """Open ``deck`` (a rendered reveal.js file) offline and check every slide.
+
+    Screenshots, one PNG per slide (``NN-id.png``), go to ``screenshots`` when given."""
     deck = Path(deck).resolve()
     if not deck.is_file():
         raise FileNotFoundError(f"deck: expected a rendered .html file, got {deck}")
@@ -100,16 +125,16 @@ def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | No
         screenshots = Path(screenshots)
         screenshots.mkdir(parents=True, exist_ok=True)
     network: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--disable-gpu"])
+    with browser() as chromium:
+        context = chromium.new_context(viewport=VIEWPORT, offline=True)
         try:
-            context = browser.new_context(viewport=VIEWPORT, offline=True)
             context.route("**/*", lambda route: _local_only(route, network))
             page = context.new_page()
             page.on("request", lambda request: _note_remote(request.url, network))
             page.goto(deck.as_uri())
             page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
             page.evaluate(STILL_URL)
+            page.evaluate(AT_KEY)
             page.evaluate("window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.add_script_tag(content=MEASURE.read_text())
             count = page.evaluate("Reveal.getTotalSlides()")
@@ -121,7 +146,7 @@ def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | No
                 printed.append(page.evaluate(PRINTED, index))
             _check_outputs(slides, printed)
         finally:
-            browser.close()
+            context.close()
     return DeckCheck(slides, sorted(set(network)))
 
 
@@ -213,28 +238,56 @@ def _check_keys(page, index: int) -> list[str]:
             return [(c.closest('.nncourse-explorer') ? 'explorer ' : 'live R ') + (c.getAttribute('aria-label') || c.textContent.trim()),
                     shown ? Number(shown.dataset.fragmentIndex) : -1]; }});
     }}""", index)
-    runs = "[...document.querySelectorAll('.live-r')].reduce((n, l) => n + Number(l.dataset.runs || 0), 0)"
     for number, (name, step) in enumerate(controls):
+        control = f"[data-nncourse-control='{index}-{number}']"
         for key in DECK_KEYS:
             _show(page, index, step)
-            control = f"[data-nncourse-control='{index}-{number}']"
-            try:
-                page.click(control, timeout=5_000)
-                if name.endswith(" Edit"):
-                    page.click(control, timeout=5_000)  # Done
-            except Exception as exc:  # noqa: BLE001 -- Playwright's timeout: said, and the check goes on
-                problems.append(f"{name} cannot be clicked: {str(exc).splitlines()[0]}")
+            blocked = _click(page, control) or (name.endswith(" Edit") and _click(page, control))  # then Done
+            if blocked:
+                problems.append(f"{name} cannot be clicked: {blocked}")
                 break
-            before = page.evaluate(f"[JSON.stringify(Reveal.getIndices()), {runs}]")
             page.keyboard.press(key)
-            after = page.evaluate(f"[JSON.stringify(Reveal.getIndices()), {runs}]")
-            if after[0] == before[0]:
+            before, after = page.evaluate(f"[window.nncourseAtKey, [JSON.stringify(Reveal.getIndices()), {RUNS}]]")
+            if before is None or after[0] == before[0]:
                 problems.append(f"keys trapped: after a click on {name}, {key} does not move the deck")
-            if after[1] != before[1]:
+            if before is not None and after[1] != before[1]:
                 problems.append(f"{key} ran R after a click on {name}")
     page.evaluate("document.querySelectorAll('.nncourse-explorer button.reset').forEach((reset) => reset.click())")
     _show(page, index)
     return problems
+
+
+# How many times live R has run on the page; and, noted by the first listener a key reaches
+# (the window's, capturing: before any control can stop it), where the deck was and that count.
+RUNS = "[...document.querySelectorAll('.live-r')].reduce((n, l) => n + Number(l.dataset.runs || 0), 0)"
+AT_KEY = f"window.addEventListener('keydown', () => {{ window.nncourseAtKey = [JSON.stringify(Reveal.getIndices()), {RUNS}]; }}, true)"
+
+# Where a person would click the control (its middle): null while they cannot, the reason
+# kept: it is not shown (yet: a fragment's fade starts hidden), is disabled, lies outside
+# the window, or something else is drawn over its middle.
+CLICK_AT = """(selector) => {
+    const control = document.querySelector(selector), box = control.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2, top = document.elementFromPoint(x, y);
+    window.nncourseAtKey = null;
+    window.nncourseNoClick = !box.width || !box.height || getComputedStyle(control).visibility !== 'visible' ? 'it is not shown'
+        : control.disabled ? 'it is disabled'
+        : x < 0 || y < 0 || x >= innerWidth || y >= innerHeight ? 'it is outside the window'
+        : !top ? 'nothing is drawn at its middle'
+        : !control.contains(top) ? `${top.tagName.toLowerCase()}${[...top.classList].map((name) => '.' + name).join('')} is drawn over it`
+        : null;
+    return window.nncourseNoClick ? null : [x, y];
+}"""
+
+
+def _click(page, control: str) -> str | None:
+    """Click ``control`` with the mouse at its middle, as a person does, once it can be
+    (within 5 s); or why it cannot be clicked."""
+    try:
+        where = page.wait_for_function(CLICK_AT, arg=control, polling=50, timeout=5_000).json_value()
+    except Exception:  # noqa: BLE001 -- Playwright's timeout: the reason is the page's
+        return page.evaluate("window.nncourseNoClick")
+    page.mouse.click(*where)
+    return None
 
 
 def _show(page, index: int, step: int = -1) -> None:
