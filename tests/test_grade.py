@@ -18,7 +18,8 @@ from nncourse.course import exercises, grade, key as keys
 
 CELLS = {  # a short, correct notebook: one cell per exercise, the tutorial's check calls
     "imports": "import numpy as np\nfrom nncourse import tutorial, perceptron, mlp\nfrom nncourse.activations import relu, sigmoid, step",
-    "ex1": "def train(X, y):\n    return perceptron.train_perceptron(X, y, lr=0.1, epochs=1000, batch_size=10, rng=0)\n\ntutorial.check_exercise_1(train)",
+    # 100 epochs, not the solutions' 1000 (a tenth of the CPU): enough for every case a key can draw (see below)
+    "ex1": "def train(X, y):\n    return perceptron.train_perceptron(X, y, lr=0.1, epochs=100, batch_size=10, rng=0)\n\ntutorial.check_exercise_1(train)",
     "quiz1": 'tutorial.check_answer("1", "b")',
     "ex2": "def misclassified(params, X, y):\n    return int(np.sum(step(X @ params[:-1] + params[-1]) != y))\n\ntutorial.check_exercise_2(misclassified)",
     "ex2r": "",
@@ -76,7 +77,7 @@ TEMPLATES = {
     "partial": ({"ex3": CELLS["ex3"].replace(">= 0, 1.0", "> 0, 1.0"),
                  "ex6": CELLS["ex6"].replace("w2 + lr * 2 * h.T @ r / len(y), b2 + lr * 2 * r.sum() / len(y)", "w2, b2")}, {},
                 marks(exercise_3=0.5, exercise_6=1)),
-    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    import time\n    while True:\n        time.sleep(1)\n    return rng")}, {}, marks(exercise_5=0)),  # waits (top_level_hang spins)
+    "hangs": ({"ex5": CELLS["ex5"].replace("    return rng", "    import time\n    while True:\n        time.sleep(1)\n    return rng")}, {}, marks(exercise_5=0)),  # waits, as top_level_hang does: the budgets are wall-clock time
     "exits": ({"ex1": CELLS["ex1"].replace("def train(X, y):\n", "def train(X, y):\n    import sys\n    sys.exit(0)\n"),
                "ex6": CELLS["ex6"].replace("    W1, b1, w2, b2 = weights\n", "    import os\n    os._exit(3)\n")}, {}, marks(exercise_1=0, exercise_6=0)),
     "tampers": ({"ex5": "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\nprint('Exercise 5: PASSED. instant')\n"
@@ -89,7 +90,7 @@ TEMPLATES = {
     "setsid_child": ({"ex6": "import os, subprocess\nsubprocess.Popen(['sleep', SLEEPER], start_new_session=True)\n" + CELLS["ex6"]}, {}, marks()),
     "file_writer": ({"imports": CELLS["imports"] + "\nfor path in CLASS_FILES:\n    try:\n        open(path, 'w').write('0 points for everyone')\n    except OSError:\n        pass"},
                     {}, marks()),
-    "top_level_hang": ({}, {"ex3": "while True:\n    pass"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
+    "top_level_hang": ({}, {"ex3": "import time\nwhile True:\n    time.sleep(1)"}, marks(exercise_4=0, exercise_4_rates=0, exercise_5=0, exercise_6=0, exercise_7=0, exercise_8=0, quiz_8=0)),
     "sign_error": ({"ex7": CELLS["ex7"].replace("b = b - lr", "b = b + lr")}, {}, marks(exercise_7=0)),
     "syntax_error": ({"ex4": CELLS["ex4"].replace("def gradient_descent(X, y, lr, epochs):", "def gradient_descent(X, y, lr, epochs)")}, {}, marks(exercise_4=0)),
     "stubs": ({}, {}, {c: 0 for c in FULL}),  # the tutorial handed in untouched
@@ -308,6 +309,23 @@ def test_a_key_is_fresh_each_time_and_never_overwritten(tmp_path, capsys):
     (tmp_path / "bad.toml").write_text("[seeds]\nexercise_1 = 'x'\n[points]\n[quiz]\n")
     with pytest.raises(keys.BadKey, match=r"\[seeds\]: expected exercise_1 as int, got 'x'"):
         keys.load(tmp_path / "bad.toml")
+
+
+def test_the_short_notebooks_perceptron_separates_every_case_a_key_can_draw():
+    """The class's exercise 1 (100 epochs) passes whatever the fresh key's hidden seed: every
+    gate, and every case the check's generator can draw (3000 draws give all 89 Boolean
+    functions its (w, b) can make: 4**3 weights and 5 biases, checked by hand)."""
+    import numpy as np
+
+    from nncourse.algorithms.activations import step
+    from nncourse.algorithms.perceptron import train_perceptron
+
+    drawn = {tuple(y): (X, y) for seed in range(1500) for _, (X, y, _) in exercises._separable_cases(np.random.default_rng(seed))}
+    assert len(drawn) == 89
+    for X, y in [*drawn.values(), *((np.array(X, float), np.array(y, float)) for X, y, _ in exercises.GATES.values())]:
+        params = train_perceptron(X, y, lr=0.1, epochs=100, batch_size=10, rng=0)
+        z = X @ params[:-1] + params[-1]
+        assert np.array_equal(step(z), y) or np.array_equal((z > 0).astype(float), y), y  # as the check takes either step(0)
 
 
 def test_a_submission_is_read_not_run(tmp_path):

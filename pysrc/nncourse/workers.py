@@ -13,6 +13,11 @@ survives and says what happened:
 - Ctrl-C while waiting kills the child and raises :class:`KeyboardInterrupt` here;
 - the child runs in its own process group and folder-independent environment: it cannot
   change this process's working directory, environment or terminal.
+
+Where :data:`FORK_ENV` is set (the grader's sandboxed student processes: single-threaded,
+numpy and pandas imported, short-lived), a child whose command is ``python -m MODULE`` of a
+module registered by :func:`forkable` is a fork of this process running ``MODULE`` rather
+than a new Python: R's worker then starts without a second Python's start-up and imports.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import threading
 import time
 
 HEADER = struct.Struct(">Q")  # every message: its length in 8 bytes, then its bytes
+FORK_ENV = "NNCOURSE_FORK_WORKERS"  # set: workers of forkable() modules are forks of this process
+FORKABLE: dict[str, tuple[str, ...]] = {}  # module -> packages that, imported here, rule the fork out
 
 
 def write_frame(stream, payload: bytes) -> None:
@@ -53,6 +60,88 @@ def child_channel():
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return sys.stdin.buffer, answers
+
+
+def forkable(module: str, unless_loaded: tuple[str, ...]) -> None:
+    """Let a worker ``python -m module`` be a fork of this process where :data:`FORK_ENV` is
+    set, unless one of ``unless_loaded`` is imported here (the child must import them fresh:
+    a fork of a process that embeds R would share that R's state)."""
+    FORKABLE[module] = unless_loaded
+
+
+def _fork_module(argv: list[str]) -> str | None:
+    """The module a worker of ``argv`` may be forked to run (see the module docstring), or None."""
+    if not os.environ.get(FORK_ENV) or not hasattr(os, "pidfd_open") or len(argv) != 3 or argv[:2] != [sys.executable, "-m"] or argv[2] not in FORKABLE:
+        return None
+    return None if any(name in sys.modules for name in FORKABLE[argv[2]]) else argv[2]
+
+
+class ForkedProcess:
+    """A child forked from this process to run a module (the part of ``subprocess.Popen`` a
+    :class:`Worker` uses): standard streams on pipes, its own session, no other descriptor
+    of this process's."""
+
+    def __init__(self, module: str, env: dict | None, cwd: str | None):
+        pipes = [os.pipe() for _ in range(3)]  # stdin, stdout, stderr
+        self.returncode = None
+        self.pid = os.fork()
+        if self.pid == 0:
+            self._child(module, env, cwd, pipes[0][0], pipes[1][1], pipes[2][1])
+        for fd in (pipes[0][0], pipes[1][1], pipes[2][1]):
+            os.close(fd)
+        self.stdin = os.fdopen(pipes[0][1], "wb")
+        self.stdout = os.fdopen(pipes[1][0], "rb")
+        self.stderr = os.fdopen(pipes[2][0], "rb")
+        self._exit = os.pidfd_open(self.pid)  # readable once the child has ended
+
+    @staticmethod
+    def _child(module, env, cwd, stdin, stdout, stderr) -> None:
+        """In the child: the pipes as fds 0-2, nothing else open, then the module as ``__main__``; never returns."""
+        import runpy
+
+        status = 1
+        try:
+            os.setsid()
+            for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
+                os.dup2(fd, target)
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+            if cwd is not None:
+                os.chdir(cwd)
+            if env is not None:
+                os.environ.clear()
+                os.environ.update(env)
+            sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, closefd=False) for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+            status = 0
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001 -- said on the child's stderr, which the parent keeps
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._exit], [], [], 0)[0]:
+            self._reap()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if timeout is not None and not select.select([self._exit], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"forked {self.pid}", timeout)
+            self._reap()
+        return self.returncode
+
+    def _reap(self) -> None:
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        os.close(self._exit)
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class WorkerError(RuntimeError):
@@ -103,10 +192,14 @@ class Worker:
         if self.private_tmp:
             self._tmp = tempfile.TemporaryDirectory(prefix="nncourse-worker-")
             env = {**(os.environ if env is None else env), "TMPDIR": self._tmp.name, "TMP": self._tmp.name, "TEMP": self._tmp.name}
-        self._process = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, cwd=self.cwd, start_new_session=True,
-        )
+        module = _fork_module(self.argv)
+        if module is not None:
+            self._process = ForkedProcess(module, env, self.cwd)
+        else:
+            self._process = subprocess.Popen(
+                self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=env, cwd=self.cwd, start_new_session=True,
+            )
         self.generation += 1
         threading.Thread(target=self._drain_stderr, args=(self._process,), daemon=True).start()
 

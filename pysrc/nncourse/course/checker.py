@@ -84,8 +84,8 @@ class AnswerServer:
     """The sandbox of one student: the grader's run of the submission (:mod:`.record`) and
     each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
-    server imports pandas and the student's API first (the grader's case: a run imports them
-    anyway). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
+    server imports pandas and the student's API first, and Matplotlib's font list is in the
+    sandbox (the grader's case: a run imports them anyway, and may draw). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
     is killed; the next request gets a new one."""
 
     def __init__(self, sandbox: str, limits: Limits, preload: bool = False):
@@ -93,7 +93,7 @@ class AnswerServer:
 
     def channel(self):
         if self.process is None:
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else ())
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else (), fonts=self.preload)
         return self.process.channel
 
     def discard(self) -> int | None:
@@ -282,25 +282,51 @@ def ask(worker, column: str, answer: Answer, budget: float, sandbox: str, key_pa
     return Verdict(**result)
 
 
-def _serve_one(raw: bytes) -> dict:
+class KernelSandbox:
+    """The notebook's checker's sandbox: one :class:`AnswerServer` kept from check to check
+    (each answer still a fresh process of its clean server, /tmp empty, nothing it started
+    left), so that a check pays for the sandbox's start-up once per kernel (all its answers
+    are that one student's); a new one when
+    the mode or the budget changes, or after anything irregular (:class:`StudentProcess`)."""
+
+    def __init__(self):
+        self.server, self.shape = None, None
+
+    def for_check(self, sandbox: str, budget: float) -> AnswerServer:
+        shape = (sandbox, int(budget) + 5)
+        if shape != self.shape:
+            self.close()
+            self.server, self.shape = AnswerServer(sandbox, Limits(cpu_seconds=shape[1])), shape
+        return self.server
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+
+def _serve_one(raw: bytes, kernel: KernelSandbox) -> dict:
     from . import key as keys
 
     request = json.loads(raw)
     key = None if request["key"] is None else keys.load(request["key"])
     entry = exercises.by_column(request["column"])
-    return verdict_of(entry, Answer.from_json(request["answer"]), key, budget=float(request["budget"]), sandbox=request["sandbox"]).as_dict()
+    budget, sandbox = float(request["budget"]), request["sandbox"]
+    server = kernel.for_check(sandbox, budget)
+    return verdict_of(entry, Answer.from_json(request["answer"]), key, budget=budget, sandbox=sandbox, server=server).as_dict()
 
 
 def main() -> None:
     from ..workers import child_channel, read_frame, write_frame
 
     requests, answers = child_channel()
+    kernel = KernelSandbox()
     while (raw := read_frame(requests)) is not None:
         try:
-            result = _serve_one(raw)
+            result = _serve_one(raw, kernel)
         except Exception as exc:  # noqa: BLE001 -- a checker failure is said, never hidden
             result = {"error": f"{type(exc).__name__}: {exc}"}
         write_frame(answers, json.dumps(result).encode())
+    kernel.close()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
 HEADER = struct.Struct(">Q")
@@ -99,7 +100,9 @@ def font_cache() -> str | None:
     return folder
 
 
-def bwrap_argv() -> list[str]:
+def bwrap_argv(fonts: bool = False) -> list[str]:
+    """bwrap's command line (see the module docstring); ``fonts``: with Matplotlib's font list
+    (:func:`font_cache`, built once per process: only for a sandbox that may draw)."""
     argv = ["bwrap", "--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "NNCOURSE_SANDBOX", "bwrap"]
     for link in ("bin", "lib", "lib64", "sbin"):
@@ -114,8 +117,8 @@ def bwrap_argv() -> list[str]:
         argv += ["--perms", "0755", "--dir", parent]
     for root in roots:
         argv += ["--ro-bind", root, root]
-    if (fonts := font_cache()) is not None:
-        argv += ["--ro-bind", fonts, FONTS, "--setenv", "MPLCONFIGDIR", MPLCONFIGDIR]
+    if fonts and (folder := font_cache()) is not None:
+        argv += ["--ro-bind", folder, FONTS, "--setenv", "MPLCONFIGDIR", MPLCONFIGDIR]
     if os.geteuid() == 0:  # root: namespaces without a user namespace, then a user id of its own (so its process count is its own)
         uid = 200_000 + secrets.randbelow(800_000)
         return argv + ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -153,10 +156,11 @@ def check_mode(mode: str) -> None:
 
 def child_env() -> dict[str, str]:
     """The sandboxed process's environment: nothing of the grader's but what Python, R and
-    Matplotlib need to start, single-threaded maths."""
+    Matplotlib need to start, single-threaded maths, and R's worker forked from the student's
+    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
     return {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
 
 
 class Channel:
@@ -205,13 +209,14 @@ def child_channel() -> Channel:
 
 
 class Sandboxed:
-    """One sandboxed ``python -m MODULE FD *ARGS``, spoken to over :class:`Channel`."""
+    """One sandboxed ``python -m MODULE FD *ARGS``, spoken to over :class:`Channel`; ``fonts``:
+    see :func:`bwrap_argv`."""
 
-    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = ()):
+    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = (), fonts: bool = False):
         check_mode(mode)
         ours, theirs = socket.socketpair()
         os.set_inheritable(theirs.fileno(), True)
-        prefix = bwrap_argv() if mode == "bwrap" else []
+        prefix = bwrap_argv(fonts) if mode == "bwrap" else []
         argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno()), *args]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -101,11 +101,11 @@ def answers(function, calls: list[bytes], feed, sources: list[str]) -> list[dict
     return said
 
 
-def _clear(child: int, scratch: bool) -> None:
+def _clear(child: int) -> None:
     """After a request: nothing it started lives on. In the sandbox's PID namespace every
-    process but this one and the namespace's init is killed, and with ``scratch`` (after a
-    run) the private /tmp is emptied, so that each answer finds it as a check in the
-    notebook does; without the sandbox, the request's process group is killed."""
+    process but this one and the namespace's init is killed, and the private /tmp is
+    emptied, so that each request finds it as a check in the notebook does (empty);
+    without the sandbox, the request's process group is killed."""
     if os.environ.get("NNCOURSE_SANDBOX") != "bwrap":
         try:
             os.killpg(child, signal.SIGKILL)
@@ -116,14 +116,13 @@ def _clear(child: int, scratch: bool) -> None:
         os.kill(-1, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    if scratch:
-        import shutil
+    import shutil
 
-        for entry in os.scandir("/tmp"):
-            try:
-                shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
-            except OSError:
-                pass  # what cannot be removed stays, as the student's own
+    for entry in os.scandir("/tmp"):
+        try:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        except OSError:
+            pass  # what cannot be removed stays, as the student's own
 
 
 def _fonts() -> None:
@@ -181,7 +180,7 @@ def main() -> None:
                 finally:
                     os._exit(0)
             _, status = os.waitpid(child, 0)
-            _clear(child, "cells" in first)
+            _clear(child)
             ended = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
             channel.send(plaindata.dumps({"id": first["id"], "ended": ended}))
     except Exception:  # noqa: BLE001 -- the checker closed the channel, or sent what cannot be read: end

@@ -13,25 +13,29 @@ import subprocess
 import sys
 
 from ..paths import RSRC, WEBR_WORKER, node_modules, setup_hint
+from ..workers import forkable
 from .errors import SETUP_HINT, RUnavailable
 
+RPY2_WORKER = "nncourse.r.rpy2_worker"
+forkable(RPY2_WORKER, unless_loaded=("rpy2",))  # a fork of a process that embeds R would share its R
 WEBR_VERSION = "0.6.0"  # pinned in package.json; R 4.6.0 inside
 NODE_MODULES = node_modules()  # where webR is looked for: the project's, the checkout's or the user's (nncourse.paths)
 
 
 def r_version() -> tuple[int, int]:
-    """The installed R's (major, minor), asked of ``Rscript`` (R need not be embedded yet)."""
+    """The installed R's (major, minor), as its front end ``Rscript --version`` says it (R's
+    own version, built with it; R itself is not started, nor embedded yet)."""
     rscript = shutil.which("Rscript")
     if rscript is None:
         raise RUnavailable(
             "R is not installed (no Rscript on PATH). Install R >= 4.2 with its headers "
             f"(Debian: apt-get install r-base-core r-base-dev); {SETUP_HINT}."
         )
-    done = subprocess.run([rscript, "-e", 'cat("R-VERSION", R.version$major, R.version$minor, sep=" ")'], capture_output=True, text=True, timeout=60)
-    found = re.search(r"R-VERSION (\d+) (\d+)", done.stdout)
+    done = subprocess.run([rscript, "--version"], capture_output=True, text=True, timeout=60)
+    found = re.search(r"version (\d+)\.(\d+)", done.stdout + done.stderr)
     if done.returncode != 0 or found is None:
         said = (done.stderr + done.stdout).strip()[-500:]
-        raise RUnavailable(f"R does not start ({rscript} exited with status {done.returncode}): {said}. Check R_HOME and the R installation; {SETUP_HINT}.")
+        raise RUnavailable(f"R's front end does not say its version ({rscript} --version exited with status {done.returncode}): {said}. Check R_HOME and the R installation; {SETUP_HINT}.")
     return int(found.group(1)), int(found.group(2))
 
 
@@ -65,8 +69,9 @@ def rpy2_worker() -> tuple[list[str], dict, str]:
     if mismatch:
         raise RUnavailable(mismatch)
     env = dict(os.environ)
-    env.setdefault("R_HOME", subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip())
-    return [sys.executable, "-m", "nncourse.r.rpy2_worker"], env, f"rpy2 {rpy2_version}"
+    if "R_HOME" not in env:
+        env["R_HOME"] = subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip()
+    return [sys.executable, "-m", RPY2_WORKER], env, f"rpy2 {rpy2_version}"
 
 
 def webr_worker() -> tuple[list[str], None, str]:
