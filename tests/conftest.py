@@ -35,8 +35,8 @@ def pytest_addoption(parser, pluginmanager):
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown with -p no:xdist
 def pytest_xdist_auto_num_workers(config):
-    """``-n auto``: twice as many workers as cores, as most of the suite's time is waiting
-    (on R and Node starting, browsers, renders, time limits running out), not computing.
+    """``-n auto``: twice as many workers as cores, so that the cores stay busy while some
+    tests wait (on R and Node starting, browsers, renders, time limits running out).
     ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still says otherwise where set."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
