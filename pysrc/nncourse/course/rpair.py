@@ -109,19 +109,13 @@ class _R:
 CHECKER_PACKAGES = ("datasets", "utils", "grDevices", "graphics", "stats")
 
 
-def grade(call: str, code: str, checks: str, setup: str, *, budget: float, rscript: str, mode: str = "bwrap") -> tuple[bool, str]:
-    """The verdict of one box: ``code`` run (after ``setup``, the lecture's helpers and data)
-    in the student's R, then ``call`` (``check_exercise_8(margin)``) in the checker's R with
-    ``checks``; (passed, message). ``mode``: the sandbox (:data:`.sandbox.MODES`; "bwrap"
-    refuses where bubblewrap cannot run, as the Python track does)."""
-    return grade_all([(call, code)], checks, setup, budget=budget, rscript=rscript, mode=mode)[0]
-
-
 def grade_all(boxes: list[tuple[str, str]], checks: str, setup: str, *, budget: float, rscript: str, mode: str = "bwrap") -> list[tuple[bool, str]]:
-    """The verdicts of ``boxes`` ((call, code) pairs, as :func:`grade`), by one pair of R
-    processes: each box's code in a fresh fork of the student's R, its call in the checker's
-    R, each box with ``budget`` seconds of its own. An R that a box left dead or hung is
-    started again for the next box."""
+    """The verdicts of ``boxes``, (passed, message) each: a box is a (call, code) pair, its
+    ``code`` run (after ``setup``, the lecture's helpers and data) in a fresh fork of the
+    student's R, then its ``call`` (``check_exercise_8(margin)``) in the checker's R with
+    ``checks``, each box with ``budget`` seconds of its own. An R that a box left dead or hung
+    is started again for the next box. ``mode``: the sandbox (:data:`.sandbox.MODES`; "bwrap"
+    refuses where bubblewrap cannot run, as the Python track does)."""
     sandbox.check_mode(mode)
     cpu = (budget + 30) * max(1, len(boxes))  # the checker's CPU limit: every box's check may take its budget
     student = checker = None
