@@ -86,8 +86,8 @@ def test_a_typical_mistake_gets_its_hint(public, box, code, words):
 
 
 @pytest.mark.parametrize("box,code,words", HOSTILE, ids=[w for _, _, w in HOSTILE])
-def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(request, box, code, words):
-    verdict = request.getfixturevalue("endless" if never_ends(words) else "public")[box, code]
+def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(public, endless, box, code, words):
+    verdict = (endless if never_ends(words) else public)[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
@@ -197,8 +197,8 @@ def test_code_that_reaches_for_the_check_passes_in_one_r_and_earns_nothing_in_th
 
 @pytest.mark.parametrize("box,code,words", PLAIN, ids=["base::q() in the function", "quit() in the function", "an endless loop at the top",
                                                    "a closure back", "an environment back", "an environment for a value", "a forged verdict object"])
-def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(request, box, code, words):
-    verdict = request.getfixturevalue("endless" if never_ends(words) else "public")[box, code]
+def test_what_the_student_r_sends_back_is_plain_data_or_the_box_fails(public, endless, box, code, words):
+    verdict = (endless if never_ends(words) else public)[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
