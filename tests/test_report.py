@@ -13,7 +13,7 @@ import pytest
 from nncourse.repro import computed, engines as r_engines, html_report, json_report, ledger, report, text_report
 from nncourse.repro.judging import Row, Side, judge_printed, verbatim
 
-from conftest import chromium_or_skip
+from conftest import chromium_or_skip, unavailable
 
 RUNS = 20  # enough runs for every row to have a band; the bands' claims are tested elsewhere
 
@@ -238,6 +238,19 @@ def report_in(root, *engines):
 LEDGER = "course/week10/lecture-outputs.toml"
 
 
+@pytest.fixture(scope="session")
+def both_rs_installed():
+    """Both R engines installed, as their checks before a start say (the damaged reports
+    start their own Rs in a process of their own: none need starting here)."""
+    from nncourse.r import bridge as rbridge, installed
+
+    for name, check in (("R (rpy2)", installed.rpy2_worker), ("webR", installed.webr_worker)):
+        try:
+            check()
+        except rbridge.RUnavailable as exc:
+            unavailable(f"{name} is not available: {exc}")
+
+
 @pytest.mark.parametrize(
     ("damage", "said"),
     [
@@ -268,7 +281,7 @@ def test_a_damaged_ledger_ends_the_report_naming_it(tmp_path, damage, said):
     ],
     ids=["no lecture_xor.R", "no evaluate.R", "stop in lecture_and.R", "syntax error in algorithms.R"],
 )
-def test_damaged_r_files_fail_the_report_naming_them(r, webr, tmp_path, damage, said):
+def test_damaged_r_files_fail_the_report_naming_them(both_rs_installed, tmp_path, damage, said):
     done = report_in(damaged_copy(tmp_path, damage))  # both engines: neither may call it "not here"
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     damaged = [line for line in done.stderr.splitlines() if line.startswith("nncourse report: the project is damaged: ")]
