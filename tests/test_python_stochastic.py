@@ -17,12 +17,14 @@ from nncourse.algorithms import perceptron
 from nncourse.repro import report
 from nncourse.algorithms.activations import relu, sigmoid, step
 
+from seeded_study import seeded_study
+
 SEEDS = range(report.RUNS)  # the report's study: enough runs that the band is the distribution, trained batched
 
 
 @pytest.fixture(scope="module")
-def seeded_runs():
-    return lecture.seeded_runs(SEEDS)
+def seeded_runs(tmp_path_factory):
+    return seeded_study(tmp_path_factory)  # lecture.seeded_runs(SEEDS), trained once for this and test_report
 
 
 # The trainings behind the stochastic entries: the MLP's five entries are the stages of one training.

@@ -14,13 +14,24 @@ from nncourse.repro import computed, engines as r_engines, html_report, json_rep
 from nncourse.repro.judging import Row, Side, judge_printed, verbatim
 
 from conftest import chromium_or_skip, unavailable
+from seeded_study import seeded_study
 
 RUNS = 20  # enough runs for every row to have a band; the bands' claims are tested elsewhere
 
 
 @pytest.fixture(scope="module")
-def built():
-    return report.build(runs=report.RUNS, errata_sizes=(10**3, 10**4))  # the report's own 2000 runs
+def built(tmp_path_factory):
+    """The report of 2000 runs on both Rs; its study, the report's own call, trained once for this
+    and test_python_stochastic (seeded_study)."""
+    study = seeded_study(tmp_path_factory)
+
+    def seeded_runs(seeds, progress=None):
+        assert list(seeds) == list(range(report.RUNS))
+        return study
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(computed, "seeded_runs", seeded_runs)
+        return report.build(runs=report.RUNS, errata_sizes=(10**3, 10**4))
 
 
 def altered_ledger(tmp_path, entry_id, printed):
