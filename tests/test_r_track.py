@@ -216,11 +216,12 @@ def test_a_hostile_box_costs_that_box_only_and_the_next_student_grades_in_full(t
         path.write_text(json.dumps({"format": rtrack.SUBMISSION_FORMAT, "version": rtrack.version(), "boxes": boxes}))
         return path
 
-    # The budget from this machine, now: three times what the slowest box's correct answer
-    # (box 5: 5000 calls of draw_batch) takes here; the correct boxes fit in it, the endless wait never does.
+    # The budget from this machine, now: six times what the slowest box's correct answer (box 5:
+    # 5000 calls of draw_batch) takes here, graded alone; the correct boxes fit in it, the endless
+    # wait never does. (Three times ran out once at load 10: the load moves while the class grades.)
     began = time.monotonic()
     assert rtrack.grade_box(BOX["5"], CORRECT["5"][0], PUBLIC, budget=NO_HURRY).passed
-    budget = max(5.0, 3 * (time.monotonic() - began))
+    budget = max(10.0, 6 * (time.monotonic() - began))
     graded = rtrack.grade_with_key(download("hostile.json", hostile), key, budget=budget)
     assert sorted(c for c, v in graded.items() if not v.passed) == ["exercise_2", "exercise_2_r", "exercise_3", "exercise_8"]
     graded = rtrack.grade_with_key(download("right.json", {}), key, budget=budget)
