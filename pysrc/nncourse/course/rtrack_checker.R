@@ -107,8 +107,12 @@ local({
     force(name)
     f <- function(...) answer(ask("call", name, list(...), seed()))
     attr(f, "nncourse_calls") <- function(arguments) {
+      # The grader holds the student's time for these calls (past it, "timeout" ends the replies):
+      # the check's own limit waits, so that the values that came are checked, in order, as one call at a time would be.
+      setTimeLimit(elapsed = Inf)
       replies <- lapply(strsplit(ask("calls", name, arguments, seed(), lines = TRUE), "\n", fixed = TRUE)[[1]], parted)
       last <- replies[[length(replies)]]$kind  # "end", or the grader's "timeout" or "gone"
+      if (last != "timeout") setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
       replies <- head(replies, -1)[seq_len(min(length(replies) - 1, length(arguments)))]
       ended <- length(replies) && !identical(replies[[length(replies)]]$kind, "ok")
       if (!ended && length(replies) < length(arguments)) replies <- c(replies, list(list(kind = if (last == "timeout") last else "gone")))
@@ -116,9 +120,10 @@ local({
     }
     f
   }
-  read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]),
-    nncourse_problem = function(p) stop(p),
-    error = function(e) nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e))))
+  read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]), error = function(e) {  # one handler (R nests them)
+    if (inherits(e, "nncourse_problem")) stop(e)
+    nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e)))
+  })
   bind <- function(call) {
     env <- new.env(parent = globalenv())
     for (name in all.vars(call)) {
@@ -130,7 +135,7 @@ local({
     env
   }
   repeat {
-    call <- str2lang(frame()); assign("nncourse_budget", as.numeric(frame()), envir = globalenv())
+    call <- str2lang(frame()); assign("nncourse_budget", as.numeric(frame()), envir = globalenv()); began <- proc.time()[["elapsed"]]
     v <- tryCatch({
       env <- bind(call)
       invisible(capture.output(v <- eval(call, env)))
