@@ -121,6 +121,8 @@ logistic_gd <- function(X, y, lr, epochs) {
     "8": [
         "margin <- function(params, x) sum(params[-length(params)] * x) + params[length(params)]",
         "margin <- function(params, x) { p <- length(x); drop(x %*% params[1:p]) + params[[p + 1]] }",
+        # a value with an empty name: read back as the number it is
+        'margin <- function(params, x) { m <- sum(params[-length(params)] * x) + params[length(params)]; names(m) <- ""; m }',
     ],
 }
 

@@ -34,13 +34,12 @@ nn_guard <- function() {
   list(q = refuse, quit = refuse)
 }
 
-# Call the student's function; every failure becomes a readable problem.
+# Call the student's function; every failure becomes a readable problem. (A q() in it finds
+# the guard nn_check attached for the check.)
 nn_call <- function(f, ...) {
   if (!is.function(f)) {
     nn_problem(sprintf("expected a function, got %s: pass the function itself, without ()", class(f)[1]))
   }
-  attach(nn_guard(), name = "nncourse_guard", warn.conflicts = FALSE)  # q() finds this one first
-  on.exit(detach("nncourse_guard"), add = TRUE)
   tryCatch(f(...), error = function(e) {  # one handler: R nests a tryCatch's handlers, the first inside
       if (inherits(e, "nncourse_problem") || grepl("elapsed time limit", conditionMessage(e), fixed = TRUE)) stop(e)
       if (identical(conditionMessage(e), "your code here")) {
@@ -48,6 +47,16 @@ nn_call <- function(f, ...) {
       }
       nn_problem(sprintf("your function stopped with an error: %s", conditionMessage(e)))
     })
+}
+
+# nn_call(f, ...) once per argument list of `arguments`, in order, each value handed to `each`
+# (which checks it) before the next call counts: what a loop of nn_call and `each` gives. In
+# `nncourse grade`'s checker `f` is a stand-in whose "nncourse_calls" sends all the calls to
+# the student's R at once (one round trip, not one a call) and gives a function per reply.
+nn_calls <- function(f, arguments, each) {
+  batch <- if (is.function(f)) attr(f, "nncourse_calls", exact = TRUE)
+  if (!is.function(batch)) return(lapply(arguments, function(a) each(do.call(nn_call, c(list(f), a)))))
+  lapply(batch(arguments), function(reply) each(nn_call(reply)))
 }
 
 # The student's value as finite numbers; `shape` is a length (vector) or a dim (matrix).
@@ -94,6 +103,8 @@ nn_diagnose <- function(got, expected, variants, hints, fallback, rtol = 1e-6, a
 
 # Run one check: its verdict, whatever the student's code does (within nncourse_budget seconds).
 nn_check <- function(exercise, run) {
+  attach(nn_guard(), name = "nncourse_guard", warn.conflicts = FALSE)  # a q() in the student's functions finds this one first
+  on.exit(if ("nncourse_guard" %in% search()) detach("nncourse_guard"), add = TRUE)
   setTimeLimit(elapsed = nncourse_budget, transient = TRUE)
   on.exit(setTimeLimit(elapsed = Inf), add = TRUE)
   verdict <- tryCatch(nncourse_verdict(exercise, TRUE, run()),
@@ -259,11 +270,11 @@ check_exercise_5 <- function(draw_batch) nn_check("5", function() {
     nn_problem("after the same set.seed() two draws differ: draw with R's generator (sample.int, runif), not another source.")
   }
   set.seed(ex$seed + 1)
-  counts <- tabulate(unlist(lapply(1:2000, function(i) nn_rows(nn_call(draw_batch, 20, 5), "a batch", 20, 5))), 20)
+  counts <- tabulate(unlist(nn_calls(draw_batch, rep(list(list(20, 5)), 2000), function(v) nn_rows(v, "a batch", 20, 5))), 20)
   if (max(abs(counts - 500)) > 5 * sqrt(500)) {
     nn_problem(sprintf("some rows are drawn far more often than others (counts %s): every row should be equally likely.", nn_show(counts)))
   }
-  pairs <- vapply(1:3000, function(i) { r <- sort(nn_rows(nn_call(draw_batch, 6, 2), "a batch of 2", 6, 2)); (r[1] - 1) * 6 + r[2] }, 0)
+  pairs <- unlist(nn_calls(draw_batch, rep(list(list(6, 2)), 3000), function(v) { r <- sort(nn_rows(v, "a batch of 2", 6, 2)); (r[1] - 1) * 6 + r[2] }))
   seen <- tabulate(pairs, 36)[c(outer(1:6, 1:6, function(i, j) ifelse(i < j, (i - 1) * 6 + j, NA)))]
   seen <- seen[!is.na(seen)]
   if (max(abs(seen - 200)) > 5 * sqrt(200)) {

@@ -18,6 +18,7 @@ for the boxes after it; one that ends its fork (``q()``, a crash) costs nothing 
 
 from __future__ import annotations
 
+import collections
 import os
 import secrets
 import selectors
@@ -44,12 +45,14 @@ class _R:
         limits = sandbox.Limits(cpu_seconds=int(cpu_seconds) + 30)
         prefix = sandbox.bwrap_argv() if mode == "bwrap" else []
         start = [f"--default-packages={','.join(packages)}"] if packages else []
-        argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", *start, "-e", script.read_text(encoding="utf-8")]
+        # the script's real path: the sandbox reads the package there (and an -e of this length is cut short by R)
+        argv = [*sandbox.limits_argv(limits), *prefix, rscript, "--vanilla", *start, os.path.realpath(script)]
         out = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL} if stream == "stdout" else {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, **out, env={**sandbox.child_env(), "LANG": "C.UTF-8"},
                                         start_new_session=True, cwd="/")
         self.stream = self.process.stdout if stream == "stdout" else self.process.stderr
-        self.buffer = b""
+        self.buffer = b""  # the last line read, until its end comes
+        self.lines: collections.deque[bytes] = collections.deque()  # whole lines read, not yet asked for
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.stream, selectors.EVENT_READ)
         self.marker = "nncourse-" + secrets.token_hex(16)
@@ -70,8 +73,8 @@ class _R:
         """The next line after the marker (without it); None when R ended; TimeoutError past ``deadline``."""
         prefix = (self.marker + " ").encode()
         while True:
-            while b"\n" in self.buffer:
-                line, self.buffer = self.buffer.split(b"\n", 1)
+            while self.lines:
+                line = self.lines.popleft()
                 if line.startswith(prefix):
                     return line[len(prefix):].decode("utf-8", errors="replace")
             if len(self.buffer) > LINE_CAP:
@@ -82,7 +85,8 @@ class _R:
             chunk = os.read(self.stream.fileno(), 2**20)
             if not chunk:
                 return None
-            self.buffer += chunk
+            *complete, self.buffer = (self.buffer + chunk).split(b"\n")  # a chunk may hold thousands of lines (many calls' replies)
+            self.lines.extend(complete)
 
     def alive(self) -> bool:
         return not self.stopped and self.process.poll() is None
@@ -104,8 +108,8 @@ class _R:
                 pass
 
 
-# The checker's R without the methods package: the checks need none, and R's attach(),
-# which every call of a student's function does (checks.R's nn_call), is 3x slower with it.
+# The checker's R without the methods package: the checks need none, and R starts about
+# 0.1 s of CPU sooner without it (R's attach(), once per check, is also 3x slower with it).
 CHECKER_PACKAGES = ("datasets", "utils", "grDevices", "graphics", "stats")
 
 
@@ -186,21 +190,37 @@ def _relay(student: _R, checker: _R, deadline: float) -> tuple[bool, str]:
             mark, _, message = rest.partition(" ")
             return mark == "PASSED", _text(message)
         number, _, request = rest.partition(" ")
-        reply = "gone"
+        replies = ["gone"]
         if alive and student.send(number, bytes.fromhex(request)):
-            try:
-                while (got := student.line(deadline)) not in (None, "idle") and not got.startswith(number + " "):
-                    pass  # a line for another request (forged or stale) is not this request's reply
-                student.idle = got == "idle"  # the fork ended (base::q() in the function, a crash): its R waits for the next box
-                reply = "gone" if got in (None, "idle") else got[len(number) + 1:]
-            except TimeoutError:
-                reply = "timeout"
-        if reply in ("timeout", "gone"):
+            replies = _replies(student, number, deadline, many=kind == "calls")
+        if replies[-1] in ("timeout", "gone"):
             alive = False
             if not student.idle:
                 student.stop()
-        if not checker.send(reply):
+        if not checker.send("\n".join(replies)):
             return False, "the check ended without a verdict"
+
+
+def _replies(student: _R, number: str, deadline: float, *, many: bool) -> list[str]:
+    """The student's R's reply to request ``number``: its one line, or (``many``: a request of
+    many calls) its lines up to "end"; the last "timeout" past ``deadline``, "gone" when the fork ended."""
+    replies = []
+    try:
+        while True:
+            got = student.line(deadline)
+            if got in (None, "idle"):
+                student.idle = got == "idle"  # the fork ended (base::q() in the function, a crash): its R waits for the next box
+                return replies + ["gone"]
+            if not got.startswith(number + " "):
+                continue  # a line for another request (forged or stale) is not this request's reply
+            reply = got[len(number) + 1:]
+            if not many:
+                return [reply]
+            replies.append(reply)
+            if reply == "end":
+                return replies
+    except TimeoutError:
+        return replies + ["timeout"]
 
 
 def _text(hexed: str) -> str:

@@ -5,7 +5,9 @@
 # R through the grader ("MARKER get ID HEX" on stderr, HEX a serialized request); a function
 # becomes a stand-in that sends its arguments over ("MARKER call ID HEX") and reads back the
 # reply frame: the returned value as plain data (nn_decode), an error's message, "quit",
-# "timeout" or "gone". The verdict: "MARKER done PASSED|FAILED HEX" on stderr.
+# "timeout" or "gone"; for many calls at once ("MARKER calls ID HEX") a frame of such replies,
+# a line each, and a last line "end", "timeout" or "gone". The verdict: "MARKER done
+# PASSED|FAILED HEX" on stderr.
 local({
   input <- file("stdin", "rb")
   frame <- function() {
@@ -15,14 +17,17 @@ local({
     Encoding(s) <- "UTF-8"
     s
   }
-  hex <- function(bytes) paste(as.character(bytes), collapse = "")
+  HEX <- sprintf("%02x", 0:255)
+  hex <- function(bytes) paste(HEX[as.integer(bytes) + 1L], collapse = "")  # as.character(bytes), in a third of its time
+  unhexed <- new.env(hash = TRUE, parent = emptyenv())  # short strings read before (names come with every value)
   unhex <- function(s) {
     if (identical(s, "NA")) return(NA_character_)
+    if (nzchar(s) && !is.null(known <- unhexed[[s]])) return(known)
     if (!grepl("^x([0-9a-f]{2})*$", s)) stop("a string that is not hex")
-    b <- substring(s, seq(2, nchar(s) - 1, by = 2), seq(3, nchar(s), by = 2))
-    out <- rawToChar(as.raw(strtoi(b[nzchar(b)], 16L)))
+    out <- if (s == "x") "" else rawToChar(as.raw(strtoi(substring(s, seq(2, nchar(s) - 1, by = 2), seq(3, nchar(s), by = 2)), 16L)))
     Encoding(out) <- "UTF-8"
     if (!validUTF8(out)) stop("a string that is not UTF-8")
+    if (nchar(s) <= 128 && length(unhexed) < 10000) assign(s, out, envir = unhexed)
     out
   }
   # The student's value from its tokens (the student's side: rtrack_student.R's encode), as
@@ -77,28 +82,48 @@ local({
   eval(parse(text = checks, keep.source = FALSE), globalenv())
   said <- function(...) cat(paste0(marker, " ", ..., "\n"), file = stderr())  # one write: one line read by the grader
   asked <- 0L
-  ask <- function(op, name, args = NULL, seed = NULL) {
+  parted <- function(reply) list(kind = sub(" .*", "", reply), rest = sub("^[a-z]+ ?", "", reply))
+  ask <- function(op, name, args = NULL, seed = NULL, lines = FALSE) {
     asked <<- asked + 1L
     said(op, " ", asked, " ", hex(serialize(list(op = op, name = name, args = args, seed = seed), NULL)))
-    reply <- frame()
-    list(kind = sub(" .*", "", reply), rest = sub("^[a-z]+ ?", "", reply))
+    if (lines) frame() else parted(frame())
   }
   # The generator's state is the student's R's: a seed the check set (set.seed) goes over
   # with the next call and is then the student's, so draws go on from it there.
-  stand_in <- function(name) { force(name); function(...) {
-    seed <- get0(".Random.seed", envir = globalenv(), inherits = FALSE)
-    if (!is.null(seed)) rm(".Random.seed", envir = globalenv())
-    reply <- ask("call", name, list(...), seed)
-    switch(reply$kind,
-      ok = read_value(reply$rest),
-      error = stop(simpleError(unhex(reply$rest))),
-      quit = nn_problem("your code called q(): return a value instead of quitting R."),
-      timeout = stop(simpleError("reached elapsed time limit (in your function)")),
-      nn_problem("your function ended R (base::q() or a crash) before it returned: return a value instead of quitting R."))
-  } }
-  read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]),
-    nncourse_problem = function(p) stop(p),
-    error = function(e) nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e))))
+  seed <- function() {
+    state <- get0(".Random.seed", envir = globalenv(), inherits = FALSE)
+    if (!is.null(state)) rm(".Random.seed", envir = globalenv())
+    state
+  }
+  answer <- function(reply) switch(reply$kind,
+    ok = read_value(reply$rest),
+    error = stop(simpleError(unhex(reply$rest))),
+    quit = nn_problem("your code called q(): return a value instead of quitting R."),
+    timeout = stop(simpleError("reached elapsed time limit (in your function)")),
+    nn_problem("your function ended R (base::q() or a crash) before it returned: return a value instead of quitting R."))
+  # The student's function as a stand-in; its "nncourse_calls" (checks.R's nn_calls) sends
+  # many calls in one request and gives a function per reply, the stand-in's answer to it.
+  stand_in <- function(name) {
+    force(name)
+    f <- function(...) answer(ask("call", name, list(...), seed()))
+    attr(f, "nncourse_calls") <- function(arguments) {
+      # The grader holds the student's time for these calls (past it, "timeout" ends the replies):
+      # the check's own limit waits, so that the values that came are checked, in order, as one call at a time would be.
+      setTimeLimit(elapsed = Inf)
+      replies <- lapply(strsplit(ask("calls", name, arguments, seed(), lines = TRUE), "\n", fixed = TRUE)[[1]], parted)
+      last <- replies[[length(replies)]]$kind  # "end", or the grader's "timeout" or "gone"
+      if (last != "timeout") setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
+      replies <- head(replies, -1)[seq_len(min(length(replies) - 1, length(arguments)))]
+      ended <- length(replies) && !identical(replies[[length(replies)]]$kind, "ok")
+      if (!ended && length(replies) < length(arguments)) replies <- c(replies, list(list(kind = if (last == "timeout") last else "gone")))
+      lapply(replies, function(reply) function() answer(reply))
+    }
+    f
+  }
+  read_value <- function(line) tryCatch(decode(strsplit(line, " ", fixed = TRUE)[[1]]), error = function(e) {  # one handler (R nests them)
+    if (inherits(e, "nncourse_problem")) stop(e)
+    nn_problem(sprintf("your function's value could not be read as plain data (%s)", conditionMessage(e)))
+  })
   bind <- function(call) {
     env <- new.env(parent = globalenv())
     for (name in all.vars(call)) {
@@ -110,7 +135,7 @@ local({
     env
   }
   repeat {
-    call <- str2lang(frame()); assign("nncourse_budget", as.numeric(frame()), envir = globalenv())
+    call <- str2lang(frame()); assign("nncourse_budget", as.numeric(frame()), envir = globalenv()); began <- proc.time()[["elapsed"]]
     v <- tryCatch({
       env <- bind(call)
       invisible(capture.output(v <- eval(call, env)))

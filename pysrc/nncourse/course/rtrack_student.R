@@ -8,7 +8,9 @@
 # "error HEX"; then, until the frame "end", a request id and a serialized list(op = "get"
 # or "call", name, args, seed: the generator's state the check set, or NULL), answered by
 # the id and "missing", "function", "quit", "error HEX", "ok TOKENS" (the value as plain
-# data, see encode). When the fork has ended, this R says "idle" and reads the next box.
+# data, see encode); op "calls" (args: a list of argument lists) makes the calls in turn,
+# a line each up to the first that fails, then says the id and "end". When the fork has
+# ended, this R says "idle" and reads the next box.
 # Everything the student's code prints goes to a null file.
 local({
   input <- file("stdin", "rb")
@@ -66,12 +68,20 @@ local({
         next
       }
       if (!is.null(request$seed)) assign(".Random.seed", request$seed, envir = globalenv())
-      answer <- tryCatch(list(value = do.call(found, request$args)),
-                         nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
-      if (identical(answer, "quit")) { say(id, " quit"); next }
-      if (is.character(answer)) { say(id, " error ", hex(answer)); next }
-      say(id, " ok ", paste(encode(answer$value), collapse = " "))
+      if (request$op == "call") { say(id, " ", reply(found, request$args)); next }
+      for (args in request$args) {  # "calls": one line per call, up to the first that fails
+        said <- reply(found, args)
+        say(id, " ", said)
+        if (!startsWith(said, "ok ")) break
+      }
+      say(id, " end")
     }
+  }
+  reply <- function(f, args) {
+    answer <- tryCatch(list(value = do.call(f, args)), nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
+    if (identical(answer, "quit")) return("quit")
+    if (is.character(answer)) return(paste0("error ", hex(answer)))
+    paste("ok", paste(encode(answer$value), collapse = " "))
   }
   repeat {
     code <- text(frame())
