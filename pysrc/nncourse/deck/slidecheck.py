@@ -13,7 +13,8 @@ download) opens the deck at 1280x720 with the network blocked, visits every slid
 - an image that did not load; and, for the deck as a whole, any request to the network;
 - keys trapped: after a click on each control of an explorer or live-R block, ArrowRight,
   ArrowLeft, PageDown, PageUp and Space must move the deck (a presenter's clicker sends
-  them), and Space must not press a Run button;
+  them), and Space must not press a Run button (real clicks and keys; what lies between
+  them is read and set by ``assets/check_keys.js``, one evaluation per click);
 - not the lecture's: every printed output is read against the ledger
   (``course/week10/lecture-outputs.toml``); an output of a ledger entry that differs from
   what the lecture printed must be explained on its slide (a ``.lecture-differs`` line
