@@ -47,14 +47,21 @@ def pytest_xdist_auto_num_workers(config):
 def pytest_collection_modifyitems(config, items):
     """A test that uses a module-scoped fixture runs on the worker that runs the rest of its
     module (``--dist loadgroup``), so the fixture (a class graded, the deck executed, a
-    handout printed, the wheel built) is made once, not once per worker. The groups go
-    first: the longest units of work start first, the single tests fill in around them."""
+    handout printed, the wheel built) is made once, not once per worker. A module-scoped
+    fixture with parameters (the handout of each rendering) is made once per parameter: the
+    tests of each parameter are a group of their own, so that one module's renderings go to
+    two workers. The groups go first: the longest units of work start first, the single
+    tests fill in around them."""
     for item in items:
         definitions = getattr(item, "_fixtureinfo", None)
         if item.get_closest_marker("xdist_group") or definitions is None:
             continue
-        if any(d.scope == "module" for defs in definitions.name2fixturedefs.values() for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        module = [(name, d) for name, defs in definitions.name2fixturedefs.items() for d in defs if d.scope == "module"]
+        if module:
+            params = getattr(item, "callspec", None)
+            # (no brackets: pytest-xdist reads a group name ending in "]" as a test's parameters)
+            per = [f" {name}={params.params[name]}" for name, d in module if d.params is not None and params is not None and name in params.params]
+            item.add_marker(pytest.mark.xdist_group((item.nodeid.split("::")[0] + "".join(per)).replace("[", "(").replace("]", ")")))
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)  # stable: the order within stays
 

@@ -117,7 +117,7 @@ SMALL = "---\ntitle: t\n---\n\n## One\n\n```{python}\n#| code-line-numbers: \"1|
 
 def test_the_cli_writes_the_handout_beside_the_deck_and_refuses_what_is_not_its_own(chromium, tmp_path, capsys):
     doc = tmp_path / "small.qmd"
-    doc.write_text(SMALL)
+    doc.write_text(SMALL.replace("#| code-line-numbers", "#| eval: false\n#| code-line-numbers"))  # shown, not run: no kernel to start
     out = tmp_path / "out"
     assert main(["render", str(doc), "--built-in", "--to", "revealjs", "--pdf", "--output", str(out)]) == 0
     assert f"handout: {out / 'small.pdf'}" in capsys.readouterr().err

@@ -139,3 +139,17 @@ def test_ctrl_c_stops_the_render_cleanly_and_leaves_nothing(tmp_path):
         assert "Traceback" not in err
         assert [p.name for p in scratch.iterdir() if p.name != "runtime"] == []
     assert not (tmp_path / "out").exists()
+
+
+def test_a_deck_quarto_made_is_ours_to_replace(tmp_path):
+    """Quarto's self-contained deck inlines its scripts first: the generator tag comes some
+    70 KB in (74 KB for Quarto 1.10's, as ``bash scripts/run.sh render`` makes it), and the
+    next ``nncourse render`` replaces it without --force."""
+    from nncourse import safe_write
+
+    deck = tmp_path / "week10-neural-networks.html"
+    deck.write_text('<!DOCTYPE html>\n<html lang="en"><head>\n<script>' + "x" * 74_000 + '</script>\n<meta name="generator" content="quarto-1.10.18">\n</head></html>')
+    assert safe_write.check_target(deck, argument="--output", command="render") == deck
+    deck.write_text("<!DOCTYPE html>\n<html><head><script>" + "x" * 74_000 + "</script></head><body>someone's page</body></html>")
+    with pytest.raises(safe_write.OutputError, match="was not written by nncourse render"):
+        safe_write.check_target(deck, argument="--output", command="render")

@@ -13,7 +13,6 @@ from nncourse.deck import render
 from nncourse.deck import slidecheck
 from nncourse.cli import main
 
-pytestmark = pytest.mark.usefixtures("chromium")  # every check of the module in one browser
 
 # One fault per slide, and the problem the check must name for it.
 FAULTS = {
@@ -48,8 +47,11 @@ print("printed output")
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory):
-    """The small deck rendered, and a copy with each fault put on its own slide."""
+def decks(chromium, tmp_path_factory):
+    """The small deck rendered, and a copy with each fault put on its own slide; their checks
+    share the module's one browser. (The week's two renderings are checked each in a browser
+    of its own, on whichever worker is free: each check is a unit of work as long as all of
+    these together.)"""
     folder = tmp_path_factory.mktemp("small")
     (folder / "small.qmd").write_text(SMALL)
     clean = render.render("revealjs", folder / "_output", use_quarto=False, document=folder / "small.qmd").path
@@ -164,7 +166,7 @@ title: "Outputs against the ledger"
 """
 
 
-def test_the_check_reads_each_output_against_the_ledger(tmp_path):
+def test_the_check_reads_each_output_against_the_ledger(chromium, tmp_path):
     (tmp_path / "ledger.qmd").write_text(LEDGER_DECK)
     deck = render.render("revealjs", tmp_path / "_output", use_quarto=False, document=tmp_path / "ledger.qmd").path
     slides = {slide.title: slide.problems for slide in slidecheck.check_deck(deck).slides}

@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 
-# What the first 4 KB of a file nncourse made holds, by command.
+# What the start of a file nncourse made holds, by command (its first MB: Quarto's self-contained
+# deck inlines some 70 KB of script before its generator tag).
 MADE_BY = {
     "render": re.compile(r'<meta name="generator" content="(?:pandoc|quarto)'),
     "handout": re.compile(r"^%PDF-[\d.]+\n(?:.*\n){0,3}/Creator \(Mozilla/5\.0 .*HeadlessChrome/"),  # render --pdf: printed by headless Chromium
@@ -80,7 +81,7 @@ def check_target(path, *, argument: str, command: str, force: bool = False) -> P
         raise OutputError(f"{argument}: {path} is a source file of the repository; write somewhere else (--force never replaces a tracked source)")
     if absolute.exists() and not force:
         with open(absolute, "rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace")
+            head = handle.read(1 << 20).decode("utf-8", "replace")
         if not MADE_BY[command].search(head):
             raise OutputError(f"{argument}: {path} exists and was not written by nncourse {command}; write somewhere else (or add --force to replace it)")
     ancestor = absolute.parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 from .console import progress_to_stderr
@@ -36,21 +37,35 @@ def run(args) -> int:
     document = args.document or deck
     to = args.to or ("revealjs" if document.resolve() == deck.resolve() else "html")
     timeout = render.CELL_TIMEOUT if args.cell_timeout is None else args.cell_timeout
-    try:
-        done = render.render(
-            to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document, cell_timeout=timeout,
-            force=args.force, pdf=args.pdf, notes=args.notes, r_engine=args.r_engine,
-        )
-    except (render.RenderError, ValueError) as exc:
-        print(f"\nnncourse render: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nnncourse render: interrupted; the kernel was stopped and nothing was written", file=sys.stderr)
-        return 130
-    tools = "Jupyter kernel + Pandoc + reveal.js" if to == "revealjs" else "Jupyter kernel + Pandoc"
-    how = "Quarto" if done.engine == "quarto" else f"the built-in path ({tools}; Quarto not found)"
-    print(f"\nrendered {done.path} with {how}" + (f"\nhandout: {done.handout}" if done.handout else ""), file=sys.stderr)
-    return check_slides(done.path, args.screenshots, to) if args.check else 0
+    with one_browser(args.pdf and args.check):
+        try:
+            done = render.render(
+                to, args.output, progress_to_stderr, use_quarto=args.use_quarto, document=document, cell_timeout=timeout,
+                force=args.force, pdf=args.pdf, notes=args.notes, r_engine=args.r_engine,
+            )
+        except (render.RenderError, ValueError) as exc:
+            print(f"\nnncourse render: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\nnncourse render: interrupted; the kernel was stopped and nothing was written", file=sys.stderr)
+            return 130
+        tools = "Jupyter kernel + Pandoc + reveal.js" if to == "revealjs" else "Jupyter kernel + Pandoc"
+        how = "Quarto" if done.engine == "quarto" else f"the built-in path ({tools}; Quarto not found)"
+        print(f"\nrendered {done.path} with {how}" + (f"\nhandout: {done.handout}" if done.handout else ""), file=sys.stderr)
+        return check_slides(done.path, args.screenshots, to) if args.check else 0
+
+
+def one_browser(wanted: bool) -> ExitStack:
+    """With ``--pdf --check``, one headless Chromium for the handout and the check (a start
+    costs about 2 s of CPU); none started here otherwise, nor where Chromium or Playwright
+    is missing (the handout and the check each say so in their own words)."""
+    stack = ExitStack()
+    if wanted:
+        from ..deck import slidecheck
+
+        with suppress(slidecheck.CheckUnavailable):
+            stack.enter_context(slidecheck.browser())
+    return stack
 
 
 def check_slides(deck: Path, screenshots: Path | None, to: str) -> int:

@@ -13,7 +13,8 @@ download) opens the deck at 1280x720 with the network blocked, visits every slid
 - an image that did not load; and, for the deck as a whole, any request to the network;
 - keys trapped: after a click on each control of an explorer or live-R block, ArrowRight,
   ArrowLeft, PageDown, PageUp and Space must move the deck (a presenter's clicker sends
-  them), and Space must not press a Run button;
+  them), and Space must not press a Run button (real clicks and keys; what lies between
+  them is read and set by ``assets/check_keys.js``, one evaluation per click);
 - not the lecture's: every printed output is read against the ledger
   (``course/week10/lecture-outputs.toml``); an output of a ledger entry that differs from
   what the lecture printed must be explained on its slide (a ``.lecture-differs`` line
@@ -25,6 +26,7 @@ overflow before the lecture, and the tests hold every slide to it.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import threading
@@ -35,6 +37,7 @@ from pathlib import Path
 from ..paths import ASSETS
 
 MEASURE = ASSETS / "measure_slide.js"
+KEYS = ASSETS / "check_keys.js"
 VIEWPORT = {"width": 1280, "height": 720}
 # The limits the issue "The deck, presentation-grade" sets, in CSS pixels on a 1280x720 screen.
 LIMITS = {"code_px": 16, "text_px": 18, "bottom_px": 16}
@@ -134,13 +137,13 @@ def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | No
             page.goto(deck.as_uri())
             page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
             page.evaluate(STILL_URL)
-            page.evaluate(AT_KEY)
             page.evaluate("window.MathJax && MathJax.startup && MathJax.startup.promise")
-            page.add_script_tag(content=MEASURE.read_text())
+            page.add_script_tag(content=MEASURE.read_text() + KEYS.read_text())
             count = page.evaluate("Reveal.getTotalSlides()")
+            devtools = context.new_cdp_session(page)  # for the screenshots
             slides, printed = [], []
             for index in range(count):
-                slide = _check_slide(page, index, limits, screenshots)
+                slide = _check_slide(page, devtools, index, limits, screenshots)
                 slide.problems += _check_keys(page, index)
                 slides.append(slide)
                 printed.append(page.evaluate(PRINTED, index))
@@ -156,7 +159,7 @@ def check_deck(deck: Path, screenshots: Path | None = None, *, limits: dict | No
 STILL_URL = "Reveal.configure({ hash: false, history: false })"
 
 
-def _check_slide(page, index: int, limits: dict, screenshots: Path | None) -> SlideCheck:
+def _check_slide(page, devtools, index: int, limits: dict, screenshots: Path | None) -> SlideCheck:
     """One slide, at each of its fragment steps: the problems of all steps, each said once
     (with its step where it first shows after the start); a screenshot per step."""
     measure = "([index, step, limits]) => nncourseMeasure(index, step, limits)"
@@ -172,10 +175,18 @@ def _check_slide(page, index: int, limits: dict, screenshots: Path | None) -> Sl
         if screenshots is not None:
             name = f"{index + 1:02d}-{found['id'] or 'slide'}" + (f"-step{step + 1}" if steps else "")
             slide.screenshot = screenshots / f"{name}.png"
-            page.screenshot(path=str(slide.screenshot))
+            _screenshot(devtools, slide.screenshot)
         if step >= steps:
             return slide
         step += 1
+
+
+def _screenshot(devtools, path: Path) -> None:
+    """The window as it is drawn, as a PNG: Chromium's own capture, through the page's
+    DevTools session, without the style Playwright's ``page.screenshot`` injects and takes
+    away around each capture (two passes over the whole deck's styles each time)."""
+    shot = devtools.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
+    path.write_bytes(base64.b64decode(shot["data"]))
 
 
 # A slide's printed outputs (blocks that are not listings, nor a live panel) and the ledger
@@ -219,8 +230,6 @@ def _same(entry, text: str) -> bool:
         return False
 
 
-# What each control of an explorer or live-R block is, for the check's messages.
-CONTROLS = ".nncourse-explorer button, .nncourse-explorer input[type=range], .live-r-bar button"
 # Each deck key a clicker sends.
 DECK_KEYS = ("ArrowRight", "ArrowLeft", "PageDown", "PageUp", "Space")
 
@@ -229,73 +238,56 @@ def _check_keys(page, index: int) -> list[str]:
     """Click each control of the slide's explorers and live-R blocks (an R editor opened by
     Edit is closed by Done), then press each deck key: the deck must move, and no Run may
     happen. Before each click the deck is put back on the slide and step that shows the
-    control."""
+    control. The page reads and sets what lies between the clicks and keys (``assets/check_keys.js``),
+    one evaluation per click: the last key's outcome comes back with where to click next."""
+    controls = page.evaluate("(index) => nncourseKeys.controls(index)", index)
+    if not controls:
+        return []
     problems: list[str] = []
-    controls = page.evaluate(f"""(index) => {{
-        const slide = Reveal.getSlides()[index];
-        return [...slide.querySelectorAll({CONTROLS!r})].map((c, k) => {{ c.dataset.nncourseControl = `${{index}}-${{k}}`;
-            const shown = c.closest('.fragment:not(.fade-out)');  // the step that shows it
-            return [(c.closest('.nncourse-explorer') ? 'explorer ' : 'live R ') + (c.getAttribute('aria-label') || c.textContent.trim()),
-                    shown ? Number(shown.dataset.fragmentIndex) : -1]; }});
-    }}""", index)
+    pressed = None  # (control, key) whose outcome the page's next answer carries
     for number, (name, step) in enumerate(controls):
         control = f"[data-nncourse-control='{index}-{number}']"
         for key in DECK_KEYS:
-            _show(page, index, step)
-            blocked = _click(page, control) or (name.endswith(" Edit") and _click(page, control))  # then Done
+            outcome, where = page.evaluate("(a) => nncourseKeys.next(...a)", [index, step, control])
+            problems += _judged(pressed, outcome)
+            pressed = None
+            blocked = _click(page, control, where) or (name.endswith(" Edit") and _click(page, control))  # then Done
             if blocked:
                 problems.append(f"{name} cannot be clicked: {blocked}")
                 break
             page.keyboard.press(key)
-            before, after = page.evaluate(f"[window.nncourseAtKey, [JSON.stringify(Reveal.getIndices()), {RUNS}]]")
-            if before is None or after[0] == before[0]:
-                problems.append(f"keys trapped: after a click on {name}, {key} does not move the deck")
-            if before is not None and after[1] != before[1]:
-                problems.append(f"{key} ran R after a click on {name}")
-    page.evaluate("document.querySelectorAll('.nncourse-explorer button.reset').forEach((reset) => reset.click())")
-    _show(page, index)
+            pressed = (name, key)
+    problems += _judged(pressed, page.evaluate("(index) => nncourseKeys.done(index)", index))
     return problems
 
 
-# How many times live R has run on the page; and, noted by the first listener a key reaches
-# (the window's, capturing: before any control can stop it), where the deck was and that count.
-RUNS = "[...document.querySelectorAll('.live-r')].reduce((n, l) => n + Number(l.dataset.runs || 0), 0)"
-AT_KEY = f"window.addEventListener('keydown', () => {{ window.nncourseAtKey = [JSON.stringify(Reveal.getIndices()), {RUNS}]; }}, true)"
-
-# Where a person would click the control (its middle): null while they cannot, the reason
-# kept: it is not shown (yet: a fragment's fade starts hidden), is disabled, lies outside
-# the window, or something else is drawn over its middle.
-CLICK_AT = """(selector) => {
-    const control = document.querySelector(selector), box = control.getBoundingClientRect();
-    const x = box.left + box.width / 2, y = box.top + box.height / 2, top = document.elementFromPoint(x, y);
-    window.nncourseAtKey = null;
-    window.nncourseNoClick = !box.width || !box.height || getComputedStyle(control).visibility !== 'visible' ? 'it is not shown'
-        : control.disabled ? 'it is disabled'
-        : x < 0 || y < 0 || x >= innerWidth || y >= innerHeight ? 'it is outside the window'
-        : !top ? 'nothing is drawn at its middle'
-        : !control.contains(top) ? `${top.tagName.toLowerCase()}${[...top.classList].map((name) => '.' + name).join('')} is drawn over it`
-        : null;
-    return window.nncourseNoClick ? null : [x, y];
-}"""
+def _judged(pressed: tuple[str, str] | None, outcome) -> list[str]:
+    """What is wrong with the outcome of ``pressed`` (a key after a click on a control): the
+    deck did not move, or R ran."""
+    if pressed is None:
+        return []
+    (name, key), (before, after) = pressed, outcome
+    problems = []
+    if before is None or after[0] == before[0]:
+        problems.append(f"keys trapped: after a click on {name}, {key} does not move the deck")
+    if before is not None and after[1] != before[1]:
+        problems.append(f"{key} ran R after a click on {name}")
+    return problems
 
 
-def _click(page, control: str) -> str | None:
-    """Click ``control`` with the mouse at its middle, as a person does, once it can be
-    (within 5 s); or why it cannot be clicked."""
-    try:
-        where = page.wait_for_function(CLICK_AT, arg=control, polling=50, timeout=5_000).json_value()
-    except Exception:  # noqa: BLE001 -- Playwright's timeout: the reason is the page's
-        return page.evaluate("window.nncourseNoClick")
+def _click(page, control: str, where: list | None = None) -> str | None:
+    """Click ``control`` with the mouse at its middle (``where``, when the page already said),
+    as a person does, once it can be (within 5 s); or why it cannot be clicked."""
+    where = where or page.evaluate("(control) => nncourseKeys.aim(control)", control)
+    if where is None:
+        try:
+            handle = page.wait_for_function("(control) => nncourseKeys.aim(control)", arg=control, polling=50, timeout=5_000)
+        except Exception:  # noqa: BLE001 -- Playwright's timeout: the reason is the page's
+            return page.evaluate("nncourseKeys.why()")
+        where = handle.json_value()
+        handle.dispose()
     page.mouse.click(*where)
     return None
-
-
-def _show(page, index: int, step: int = -1) -> None:
-    """Slide ``index`` at fragment ``step`` (-1: its first), with no live-R panel open."""
-    page.evaluate("""([index, step]) => {
-        document.querySelectorAll('.live-r-output').forEach((panel) => panel.remove());
-        document.querySelectorAll('.live-r-open').forEach((slide) => slide.classList.remove('live-r-open'));
-        const i = Reveal.getIndices(Reveal.getSlides()[index]); Reveal.slide(i.h, i.v, step); }""", [index, step])
 
 
 LOCAL = ("file:", "data:", "blob:", "about:")  # what an offline deck may load
