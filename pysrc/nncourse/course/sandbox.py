@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..r.installed import r_environment
 from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
@@ -156,11 +157,13 @@ def check_mode(mode: str) -> None:
 
 def child_env() -> dict[str, str]:
     """The sandboxed process's environment: nothing of the grader's but what Python, R and
-    Matplotlib need to start, single-threaded maths, and R's worker forked from the student's
-    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`)."""
+    Matplotlib need to start, single-threaded maths, R's worker forked from the student's
+    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`), and what rpy2
+    would ask R at each of its starts there, asked once here (:func:`nncourse.r.installed.r_environment`)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
-    return {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
+    env = {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
+    return {**env, **r_environment(env)}
 
 
 class Channel:
