@@ -84,16 +84,18 @@ class AnswerServer:
     """The sandbox of one student: the grader's run of the submission (:mod:`.record`) and
     each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
-    server imports pandas and the student's API first, and Matplotlib's font list is in the
-    sandbox (the grader's case: a run imports them anyway, and may draw). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
-    is killed; the next request gets a new one."""
+    server imports the run's recorder and these modules first (:func:`.student.main`: the
+    grader's case, the modules the submission imports, :func:`.record.preloads`), and
+    Matplotlib's font list is in the sandbox (a run may draw). Anything irregular (a timeout,
+    a crash, a forged message) and the whole sandbox is killed; the next request gets a new one."""
 
-    def __init__(self, sandbox: str, limits: Limits, preload: bool = False):
+    def __init__(self, sandbox: str, limits: Limits, preload: tuple[str, ...] | None = None):
         self.sandbox, self.limits, self.preload, self.process = sandbox, limits, preload, None
 
     def channel(self):
         if self.process is None:
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else (), fonts=self.preload)
+            args = () if self.preload is None else ("--preload", ",".join(self.preload))
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, args, fonts=self.preload is not None)
         return self.process.channel
 
     def discard(self) -> int | None:
@@ -124,8 +126,9 @@ class StudentProcess:
         one request: the values in order, ending with a :class:`StudentRaised` (not raised) if
         a call raised, the calls after it not made. With ``feed`` (a function of the checker's
         modules), each call after the first gets ``feed`` of the previous value, as read here,
-        as its first argument: a chain of training steps in one round trip; the chain stops
-        where ``feed`` refuses a value (the check, reading the same value, says why)."""
+        as its first argument: a chain of training steps in one round trip, of which only the
+        last value comes back (the one that raised, or where ``feed`` refused a value and the
+        chain stopped: the check, reading the same value, says why)."""
         request = {"index": index, "calls": [pickle.dumps(call) for call in calls], "feed": feed}
         return self._exchange(request, read=lambda answer: _outcomes(answer, len(calls), feed))
 
@@ -181,10 +184,13 @@ class StudentProcess:
 
 
 def _outcomes(answer: dict, asked: int, feed) -> list:
-    """The values of an answer to ``asked`` calls (see :meth:`StudentProcess.calls`), or
-    :class:`~.plaindata.Malformed`."""
+    """The values of an answer to ``asked`` calls (see :meth:`StudentProcess.calls`: a chain's
+    answer holds its last outcome and how many calls it ``made``), or :class:`~.plaindata.Malformed`."""
     outcomes = answer.get("answers")
-    if not isinstance(outcomes, list) or not 0 < len(outcomes) <= asked:
+    if not isinstance(outcomes, list):
+        raise plaindata.Malformed(f"expected the answers to {asked} calls")
+    made = len(outcomes) if feed is None else answer.get("made")
+    if type(made) is not int or not 0 < made <= asked or len(outcomes) != (made if feed is None else 1):
         raise plaindata.Malformed(f"expected the answers to {asked} calls")
     values = []
     for number, outcome in enumerate(outcomes, 1):
@@ -195,8 +201,8 @@ def _outcomes(answer: dict, asked: int, feed) -> list:
             values.append(StudentRaised(str(kind), str(message), str(line), bool(stub)))
         else:
             raise plaindata.Malformed(f"answer {number} is neither a value nor a raise")
-    if len(values) < asked and not isinstance(values[-1], StudentRaised) and not _refuses(feed, values[-1]):
-        raise plaindata.Malformed(f"answers to {len(values)} of {asked} calls")
+    if made < asked and not isinstance(values[-1], StudentRaised) and not _refuses(feed, values[-1]):
+        raise plaindata.Malformed(f"answers to {made} of {asked} calls")
     return values
 
 
