@@ -51,6 +51,7 @@ class Exercise:
     public_seed: int
     check: Callable[[list, Cases], str]
     question: str | None = None  # for check_answer: which question (its first argument)
+    starts_r: bool = False  # whether a right answer starts R (in its sandbox)
 
     def matches(self, function: str, args: tuple) -> bool:
         """Whether a call ``function(*args)`` in a notebook is a call of this check."""
@@ -60,11 +61,12 @@ class Exercise:
 EXERCISES: list[Exercise] = []
 
 
-def exercise(column: str, label: str, title: str, *, points: float = 1.0, seed: int, function: str | None = None, question: str | None = None):
+def exercise(column: str, label: str, title: str, *, points: float = 1.0, seed: int, function: str | None = None, question: str | None = None,
+             starts_r: bool = False):
     """Register the decorated check as the next exercise of the tutorial."""
 
     def register(check):
-        EXERCISES.append(Exercise(column, label, title, function or f"check_{column}", points, seed, check, question))
+        EXERCISES.append(Exercise(column, label, title, function or f"check_{column}", points, seed, check, question, starts_r))
         return check
 
     return register
@@ -196,7 +198,7 @@ def check_exercise_2(args: list, cases: Cases) -> str:
     return "your count is right, also on cases of the check's own."
 
 
-@exercise("exercise_2_r", "2 (R)", "XOR with R's lm", seed=22)
+@exercise("exercise_2_r", "2 (R)", "XOR with R's lm", seed=22, starts_r=True)
 def check_exercise_2_r(args: list, cases: Cases) -> str:
     """``lm_predictions(frame)`` fits ``lm(Y ~ X1 + X2)`` in R and returns the fitted values
     as a NumPy array (slide "Learning XOR Function with LM")."""

@@ -142,7 +142,7 @@ def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) 
         return _grade_r(submission, key, budget=budget, sandbox=sandbox)
     verdicts, where = {}, {}
     steps = max(len(submission.cells), len(exercises.EXERCISES))  # the run's cells, or the answers: each process its own CPU time
-    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * steps) + 5), preload=preloads(submission.cells))
+    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * steps) + 5), preload=preloads(submission.cells), r=True)
     try:
         run = run_submission(submission.cells, budget=budget, server=server)
         for entry in exercises.EXERCISES:

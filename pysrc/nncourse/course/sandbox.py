@@ -155,15 +155,16 @@ def check_mode(mode: str) -> None:
         raise SandboxUnavailable(f"the sandbox cannot run here: {reason}. Give --sandbox none to grade anyway ({NOT_SANDBOXED}).")
 
 
-def child_env() -> dict[str, str]:
+def child_env(r: bool = False) -> dict[str, str]:
     """The sandboxed process's environment: nothing of the grader's but what Python, R and
-    Matplotlib need to start, single-threaded maths, R's worker forked from the student's
-    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`), and what rpy2
-    would ask R at each of its starts there, asked once here (:func:`nncourse.r.installed.r_environment`)."""
+    Matplotlib need to start, single-threaded maths, and R's worker forked from the student's
+    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`); with ``r``, what
+    rpy2 would ask R at each of its starts there, asked once per process here
+    (:func:`nncourse.r.installed.r_environment`: itself an R's start)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
     env = {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
-    return {**env, **r_environment(env)}
+    return {**env, **r_environment(env)} if r else env
 
 
 class Channel:
@@ -213,9 +214,9 @@ def child_channel() -> Channel:
 
 class Sandboxed:
     """One sandboxed ``python -m MODULE FD *ARGS``, spoken to over :class:`Channel`; ``fonts``:
-    see :func:`bwrap_argv`."""
+    see :func:`bwrap_argv`; ``r``: see :func:`child_env`."""
 
-    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = (), fonts: bool = False):
+    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = (), fonts: bool = False, r: bool = False):
         check_mode(mode)
         ours, theirs = socket.socketpair()
         os.set_inheritable(theirs.fileno(), True)
@@ -223,7 +224,7 @@ class Sandboxed:
         argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno()), *args]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(), start_new_session=True)
+                                            pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(r), start_new_session=True)
         finally:
             theirs.close()
         self.channel = Channel(ours)
