@@ -304,9 +304,9 @@ def folders(path: str) -> list[str]:
 @needs_bwrap
 @pytest.mark.r
 def test_r_in_a_sandboxed_answer_sees_the_library_path_and_home_that_rscript_sees(r):
-    """The grader finds R's home and library path once (rpy2 would start an R to ask, at each
-    R worker's start in each answer) and the sandbox's R starts from them: the same as R's
-    own front end gives, asked here in the sandbox's environment."""
+    """The checker finds R's home and library path once (rpy2 would start an R to ask, at each
+    R worker's start in each answer) and an answer's R starts from them: the same as R's own
+    front end gives, asked here in the sandbox's environment."""
     import subprocess
 
     from nncourse.course import checker
@@ -314,9 +314,9 @@ def test_r_in_a_sandboxed_answer_sees_the_library_path_and_home_that_rscript_see
     env = {k: v for k, v in sandbox.child_env().items() if not k.startswith(("R_", "NNCOURSE_R_"))}
     said = subprocess.run(["Rscript", "--vanilla", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"), R.home(), sep = "\\n")'],
                           env=env, capture_output=True, text=True, check=True).stdout.splitlines()
-    server = checker.AnswerServer("bwrap", sandbox.Limits(), r=True)
+    server = checker.AnswerServer("bwrap", sandbox.Limits())
     try:
-        student = checker.StudentProcess(checker.Answer.of((r_as_the_worker_sees_it,)), time.monotonic() + 120, server)
+        student = checker.StudentProcess(checker.Answer.of((r_as_the_worker_sees_it,)), time.monotonic() + 120, server, sandbox.r_start_env())
         [(ld, home)] = student.calls(0, [((), {})])
         student.stop()
     finally:
@@ -344,17 +344,3 @@ def test_an_r_worker_starts_from_the_library_path_its_parent_found(r, monkeypatc
         session.close()
     assert folders(ld) == ["/nncourse-marker", *folders(found[R_LD_ENV]), *folders(os.environ.get("LD_LIBRARY_PATH", ""))]
 
-
-def test_a_kernels_sandbox_finds_r_from_its_first_check_that_starts_r_on():
-    """The notebook's checker asks R for its start-up (itself an R's start) only once a check
-    whose answer starts R comes, and keeps it for the checks after it."""
-    from nncourse.course import checker
-
-    kernel = checker.KernelSandbox()
-    first = kernel.for_check("bwrap", 60, r=False)
-    assert kernel.for_check("bwrap", 60, r=False) is first and not first.r  # kept from check to check
-    with_r = kernel.for_check("bwrap", 60, r=True)
-    assert with_r is not first and with_r.r
-    assert kernel.for_check("bwrap", 60, r=False) is with_r
-    assert kernel.for_check("bwrap", 30, r=False).r  # a new budget, and R's start-up still
-    kernel.close()

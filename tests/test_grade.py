@@ -366,3 +366,18 @@ def test_a_sandbox_imports_first_what_its_submission_imports_and_pandas_only_the
         script.write_text(imports + margin.format(preloaded))
         graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=30, sandbox="bwrap")
         assert graded.verdicts["exercise_8"].passed, graded.verdicts["exercise_8"]
+
+
+@pytest.mark.r
+def test_an_answer_that_starts_r_gets_what_the_grader_found_of_r(r, tmp_path):
+    """R's home and library path, asked of R once by the grader, reach the process of each
+    answer that starts R (rpy2 would ask R again at every start there), and only that one."""
+    from nncourse.r.installed import R_LD_ENV
+
+    keys.new(tmp_path / "key.toml")
+    script = tmp_path / "given.py"
+    script.write_text("from nncourse import rbridge, tutorial\n" + R_CELL.replace("    r = rbridge.session()\n", f"    import os\n    assert {R_LD_ENV!r} in os.environ\n    r = rbridge.session()\n")
+                      + f"\n\ndef margin(params, x):\n    import os\n    assert {R_LD_ENV!r} not in os.environ\n    return x @ params[:-1] + params[-1]\n\n"
+                      "tutorial.check_exercise_8(margin)\n")
+    graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=60, sandbox="bwrap")
+    assert graded.verdicts["exercise_2_r"].passed and graded.verdicts["exercise_8"].passed, graded.verdicts

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import exercises, plaindata
 from .language import Problem, StudentProcessError, StudentRaised
-from .sandbox import ChannelError, Limits, Sandboxed
+from .sandbox import ChannelError, Limits, Sandboxed, r_start_env
 from .verdict import Verdict
 
 
@@ -86,17 +86,16 @@ class AnswerServer:
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
     server imports the run's recorder and these modules first (:func:`.student.main`: the
     grader's case, the modules the submission imports, :func:`.record.preloads`), and
-    Matplotlib's font list is in the sandbox (a run may draw). ``r``: rpy2's R starts there
-    from what this process found of R (:func:`.sandbox.child_env`). Anything irregular (a
-    timeout, a crash, a forged message) and the whole sandbox is killed; the next request gets a new one."""
+    Matplotlib's font list is in the sandbox (a run may draw). Anything irregular (a timeout,
+    a crash, a forged message) and the whole sandbox is killed; the next request gets a new one."""
 
-    def __init__(self, sandbox: str, limits: Limits, preload: tuple[str, ...] | None = None, r: bool = False):
-        self.sandbox, self.limits, self.preload, self.r, self.process = sandbox, limits, preload, r, None
+    def __init__(self, sandbox: str, limits: Limits, preload: tuple[str, ...] | None = None):
+        self.sandbox, self.limits, self.preload, self.process = sandbox, limits, preload, None
 
     def channel(self):
         if self.process is None:
             args = () if self.preload is None else ("--preload", ",".join(self.preload))
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, args, fonts=self.preload is not None, r=self.r)
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, args, fonts=self.preload is not None)
         return self.process.channel
 
     def discard(self) -> int | None:
@@ -109,12 +108,13 @@ class AnswerServer:
 
 class StudentProcess:
     """The student's answer, opened in a fresh process of an :class:`AnswerServer`; calls go
-    there, plain data comes back."""
+    there, plain data comes back. ``env``: set in that process's environment (R's start-up
+    for an answer that starts R: :func:`.sandbox.r_start_env`)."""
 
-    def __init__(self, answer: Answer, deadline: float, server: AnswerServer):
+    def __init__(self, answer: Answer, deadline: float, server: AnswerServer, env: dict[str, str] | None = None):
         self.deadline, self.started, self.server = deadline, time.monotonic(), server
         self.open_id, self.open = secrets.token_hex(8), True
-        first = self._exchange({"payload": answer.payload, "sources": answer.sources}, self.open_id)
+        first = self._exchange({"payload": answer.payload, "sources": answer.sources, "env": env or {}}, self.open_id)
         if "broken" in first:
             raise StudentProcessError(f"your answer could not be opened in a fresh process ({first['broken']}); does it use something only your notebook has?")
         objects = first.get("objects")
@@ -249,10 +249,10 @@ def verdict_of(entry: exercises.Exercise, answer: Answer, key=None, *, budget: f
     began = time.monotonic()
     cases = cases_for(entry, key)
     own = server is None
-    server = server or AnswerServer(sandbox, Limits(cpu_seconds=int(budget) + 5), r=entry.starts_r)
+    server = server or AnswerServer(sandbox, Limits(cpu_seconds=int(budget) + 5))
     student = None
     try:
-        student = StudentProcess(answer, began + budget, server)
+        student = StudentProcess(answer, began + budget, server, r_start_env() if entry.starts_r else {})
         args = [StudentFunction(student, i, f"argument {i + 1}") if "callable" in o else plaindata.decode(o["value"]) for i, o in enumerate(student.objects)]
         said = entry.check(args, cases)
         passed = None if said is None else True
@@ -293,18 +293,17 @@ class KernelSandbox:
     """The notebook's checker's sandbox: one :class:`AnswerServer` kept from check to check
     (each answer still a fresh process of its clean server, /tmp empty, nothing it started
     left), so that a check pays for the sandbox's start-up once per kernel (all its answers
-    are that one student's); a new one when the mode or the budget changes, after anything
-    irregular (:class:`StudentProcess`), and at the first check whose answer starts R (from
-    then on, with R's start-up found once: ``r`` of :class:`AnswerServer`)."""
+    are that one student's); a new one when
+    the mode or the budget changes, or after anything irregular (:class:`StudentProcess`)."""
 
     def __init__(self):
         self.server, self.shape = None, None
 
-    def for_check(self, sandbox: str, budget: float, r: bool) -> AnswerServer:
-        shape = (sandbox, int(budget) + 5, r or (self.shape is not None and self.shape[2]))
+    def for_check(self, sandbox: str, budget: float) -> AnswerServer:
+        shape = (sandbox, int(budget) + 5)
         if shape != self.shape:
             self.close()
-            self.server, self.shape = AnswerServer(sandbox, Limits(cpu_seconds=shape[1]), r=shape[2]), shape
+            self.server, self.shape = AnswerServer(sandbox, Limits(cpu_seconds=shape[1])), shape
         return self.server
 
     def close(self) -> None:
@@ -319,7 +318,7 @@ def _serve_one(raw: bytes, kernel: KernelSandbox) -> dict:
     key = None if request["key"] is None else keys.load(request["key"])
     entry = exercises.by_column(request["column"])
     budget, sandbox = float(request["budget"]), request["sandbox"]
-    server = kernel.for_check(sandbox, budget, entry.starts_r)
+    server = kernel.for_check(sandbox, budget)
     return verdict_of(entry, Answer.from_json(request["answer"]), key, budget=budget, sandbox=sandbox, server=server).as_dict()
 
 

@@ -155,16 +155,21 @@ def check_mode(mode: str) -> None:
         raise SandboxUnavailable(f"the sandbox cannot run here: {reason}. Give --sandbox none to grade anyway ({NOT_SANDBOXED}).")
 
 
-def child_env(r: bool = False) -> dict[str, str]:
+def child_env() -> dict[str, str]:
     """The sandboxed process's environment: nothing of the grader's but what Python, R and
     Matplotlib need to start, single-threaded maths, and R's worker forked from the student's
-    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`); with ``r``, what
-    rpy2 would ask R at each of its starts there, asked once per process here
-    (:func:`nncourse.r.installed.r_environment`: itself an R's start)."""
+    process rather than a new Python (:data:`nncourse.workers.FORK_ENV`)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
-    env = {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
-    return {**env, **r_environment(env)} if r else env
+    return {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
+
+
+def r_start_env() -> dict[str, str]:
+    """What rpy2 would ask R at each of its starts in a sandbox (R's home and library path:
+    :func:`nncourse.r.installed.r_environment`), asked once per process here, outside any
+    sandbox (the asking is itself an R's start); sent with each request whose code may start
+    R, into that request's process's environment (:func:`.student.main`)."""
+    return r_environment(child_env())
 
 
 class Channel:
@@ -214,9 +219,9 @@ def child_channel() -> Channel:
 
 class Sandboxed:
     """One sandboxed ``python -m MODULE FD *ARGS``, spoken to over :class:`Channel`; ``fonts``:
-    see :func:`bwrap_argv`; ``r``: see :func:`child_env`."""
+    see :func:`bwrap_argv`."""
 
-    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = (), fonts: bool = False, r: bool = False):
+    def __init__(self, module: str, mode: str, limits: Limits = Limits(), args: tuple[str, ...] = (), fonts: bool = False):
         check_mode(mode)
         ours, theirs = socket.socketpair()
         os.set_inheritable(theirs.fileno(), True)
@@ -224,7 +229,7 @@ class Sandboxed:
         argv = [*limits_argv(limits), *prefix, sys.executable, "-I", "-m", module, str(theirs.fileno()), *args]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(r), start_new_session=True)
+                                            pass_fds=(theirs.fileno(),), close_fds=True, env=child_env(), start_new_session=True)
         finally:
             theirs.close()
         self.channel = Channel(ours)

@@ -197,6 +197,7 @@ def main() -> None:
             if child == 0:
                 os.setsid()
                 try:
+                    os.environ.update(first["env"])  # the checker's (R's start-up, for code that may start R)
                     if "cells" in first:
                         from .record import run_cells
 
