@@ -161,8 +161,16 @@ def preloads(cells: list[str]) -> tuple[str, ...]:
                 named.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 named.update([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)])
-    found = {STUDENT_API.get(n.removeprefix("nncourse."), n) if n.startswith("nncourse.") else n.split(".")[0] for n in named}
+    found = {_loaded_by(name) for name in named}
     return tuple(m for m in PRELOADS if m in found)
+
+
+def _loaded_by(name: str) -> str:
+    """The module an import of ``name`` loads, as :data:`PRELOADS` names it: the student API's
+    own (``nncourse.data`` is ``nncourse.algorithms.data``), else its package (``pandas``)."""
+    if name.startswith("nncourse."):
+        return STUDENT_API.get(name.removeprefix("nncourse."), name)
+    return name.split(".")[0]
 
 
 def _preload(modules: list[str]) -> None:
