@@ -85,7 +85,7 @@ class AnswerServer:
     each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
     server imports the run's recorder and these modules first (:func:`.student.main`: the
-    grader's case, the modules the submission imports, :func:`.record.preloads`), and
+    grader's case, the modules the submission imports, :func:`.student.preloads`), and
     Matplotlib's font list is in the sandbox (a run may draw). Anything irregular (a timeout,
     a crash, a forged message) and the whole sandbox is killed; the next request gets a new one."""
 
