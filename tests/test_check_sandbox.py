@@ -285,3 +285,62 @@ def test_the_sandbox_sees_neither_the_current_folder_nor_a_path_entry(tmp_path, 
     monkeypatch.syspath_prepend(str(tmp_path))  # as `python -m nncourse.cli grade` run in the class's folder has it
     roots = sandbox._readable_roots()
     assert not any(str(tmp_path).startswith(root) or root.startswith(str(tmp_path)) for root in roots if root != "/"), roots
+
+
+def r_as_the_worker_sees_it():
+    """(LD_LIBRARY_PATH, R.home()) in the R of rbridge, as a student's function starts it."""
+    from nncourse import rbridge
+
+    r = rbridge.session()
+    env = r.new_env()
+    r.evaluate('ld <- Sys.getenv("LD_LIBRARY_PATH"); home <- R.home()', env)
+    return [str(r.get("ld", env)[0]), str(r.get("home", env)[0])]
+
+
+def folders(path: str) -> list[str]:
+    return [p for p in path.split(":") if p]  # rpy2 appends the inherited path (empty here) after a ':'
+
+
+@needs_bwrap
+@pytest.mark.r
+def test_r_in_a_sandboxed_answer_sees_the_library_path_and_home_that_rscript_sees(r):
+    """The checker finds R's home and library path once (rpy2 would start an R to ask, at each
+    R worker's start in each answer) and an answer's R starts from them: the same as R's own
+    front end gives, asked here in the sandbox's environment."""
+    import subprocess
+
+    from nncourse.course import checker
+
+    env = {k: v for k, v in sandbox.child_env().items() if not k.startswith(("R_", "NNCOURSE_R_"))}
+    said = subprocess.run(["Rscript", "--vanilla", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"), R.home(), sep = "\\n")'],
+                          env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    server = checker.AnswerServer("bwrap", sandbox.Limits())
+    try:
+        student = checker.StudentProcess(checker.Answer.of((r_as_the_worker_sees_it,)), time.monotonic() + 120, server, sandbox.r_start_env())
+        [(ld, home)] = student.calls(0, [((), {})])
+        student.stop()
+    finally:
+        server.close()
+    assert folders(ld) == folders(said[0]) and "/lib" in ld
+    assert home == said[1]
+
+
+@pytest.mark.r
+def test_an_r_worker_starts_from_the_library_path_its_parent_found(r, monkeypatch):
+    """Given R's library path in its environment, rpy2's worker takes it instead of asking R
+    (a marker folder in front shows whose value R got)."""
+    from nncourse.r.installed import R_LD_ENV, r_environment
+    from nncourse.r.session import RSession
+
+    found = r_environment(os.environ)
+    monkeypatch.setenv("R_HOME", found["R_HOME"])
+    monkeypatch.setenv(R_LD_ENV, "/nncourse-marker:" + found[R_LD_ENV])
+    session = RSession()
+    try:
+        env = session.new_env()
+        session.evaluate('ld <- Sys.getenv("LD_LIBRARY_PATH")', env)
+        ld = str(session.get("ld", env)[0])
+    finally:
+        session.close()
+    assert folders(ld) == ["/nncourse-marker", *folders(found[R_LD_ENV]), *folders(os.environ.get("LD_LIBRARY_PATH", ""))]
+

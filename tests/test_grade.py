@@ -346,3 +346,38 @@ def test_an_answer_finds_the_sandbox_as_a_notebook_check_does_not_as_the_run_lef
     graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=30, sandbox="bwrap")
     assert graded.verdicts["exercise_8"].passed, graded.verdicts["exercise_8"]
     assert graded.notes == [] and graded.where["exercise_8"] == "cell 1, line 9"
+
+
+def test_a_sandbox_imports_first_what_its_submission_imports_and_pandas_only_then(tmp_path):
+    """The sandbox's server imports, before the run and the answers fork from it, the
+    student's API and pandas as far as the submission imports them (read from its code):
+    a notebook that never imports pandas never pays for it, one that does pays once."""
+    from nncourse.course.student import preloads
+
+    assert preloads(["import numpy as np\nfrom nncourse import tutorial, mlp\nfrom nncourse.activations import relu"]) == (
+        "nncourse.algorithms.activations", "nncourse.algorithms.mlp", "nncourse.course.tutorial")
+    assert preloads(["def f():\n    import pandas.api.types\n", "from nncourse import rbridge, figures", "import os, nncourse.data"]) == (
+        "pandas", "nncourse.algorithms.data", "nncourse.r.bridge")
+    keys.new(tmp_path / "key.toml")
+    margin = ("def margin(params, x):\n    import sys\n    assert ('pandas' in sys.modules) == {}, 'pandas in this process: ' + str('pandas' in sys.modules)\n"
+              "    return x @ params[:-1] + params[-1]\n\ntutorial.check_exercise_8(margin)\n")
+    for imports, preloaded in (("from nncourse import tutorial\n", False), ("import pandas as pd\nfrom nncourse import tutorial\n", True)):
+        script = tmp_path / f"pandas_{preloaded}.py"
+        script.write_text(imports + margin.format(preloaded))
+        graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=30, sandbox="bwrap")
+        assert graded.verdicts["exercise_8"].passed, graded.verdicts["exercise_8"]
+
+
+@pytest.mark.r
+def test_an_answer_that_starts_r_gets_what_the_grader_found_of_r(r, tmp_path):
+    """R's home and library path, asked of R once by the grader, reach the process of each
+    answer that starts R (rpy2 would ask R again at every start there), and only that one."""
+    from nncourse.r.installed import R_LD_ENV
+
+    keys.new(tmp_path / "key.toml")
+    script = tmp_path / "given.py"
+    script.write_text("from nncourse import rbridge, tutorial\n" + R_CELL.replace("    r = rbridge.session()\n", f"    import os\n    assert {R_LD_ENV!r} in os.environ\n    r = rbridge.session()\n")
+                      + f"\n\ndef margin(params, x):\n    import os\n    assert {R_LD_ENV!r} not in os.environ\n    return x @ params[:-1] + params[-1]\n\n"
+                      "tutorial.check_exercise_8(margin)\n")
+    graded = grade.grade_one(grade.read_submissions([script])[0], keys.load(tmp_path / "key.toml"), budget=60, sandbox="bwrap")
+    assert graded.verdicts["exercise_2_r"].passed and graded.verdicts["exercise_8"].passed, graded.verdicts

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import exercises, plaindata
 from .language import Problem, StudentProcessError, StudentRaised
-from .sandbox import ChannelError, Limits, Sandboxed
+from .sandbox import ChannelError, Limits, Sandboxed, r_start_env
 from .verdict import Verdict
 
 
@@ -84,16 +84,18 @@ class AnswerServer:
     """The sandbox of one student: the grader's run of the submission (:mod:`.record`) and
     each answer, each in a fresh process forked from a clean server (:func:`.student.main`):
     the sandbox's start-up is paid once per student, not once per check. ``preload``: the
-    server imports pandas and the student's API first, and Matplotlib's font list is in the
-    sandbox (the grader's case: a run imports them anyway, and may draw). Anything irregular (a timeout, a crash, a forged message) and the whole sandbox
-    is killed; the next request gets a new one."""
+    server imports the run's recorder and these modules first (:func:`.student.main`: the
+    grader's case, the modules the submission imports, :func:`.student.preloads`), and
+    Matplotlib's font list is in the sandbox (a run may draw). Anything irregular (a timeout,
+    a crash, a forged message) and the whole sandbox is killed; the next request gets a new one."""
 
-    def __init__(self, sandbox: str, limits: Limits, preload: bool = False):
+    def __init__(self, sandbox: str, limits: Limits, preload: tuple[str, ...] | None = None):
         self.sandbox, self.limits, self.preload, self.process = sandbox, limits, preload, None
 
     def channel(self):
         if self.process is None:
-            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, ("--preload",) if self.preload else (), fonts=self.preload)
+            args = () if self.preload is None else ("--preload", ",".join(self.preload))
+            self.process = Sandboxed("nncourse.course.student", self.sandbox, self.limits, args, fonts=self.preload is not None)
         return self.process.channel
 
     def discard(self) -> int | None:
@@ -106,12 +108,13 @@ class AnswerServer:
 
 class StudentProcess:
     """The student's answer, opened in a fresh process of an :class:`AnswerServer`; calls go
-    there, plain data comes back."""
+    there, plain data comes back. ``env``: set in that process's environment (R's start-up
+    for an answer that starts R: :func:`.sandbox.r_start_env`)."""
 
-    def __init__(self, answer: Answer, deadline: float, server: AnswerServer):
+    def __init__(self, answer: Answer, deadline: float, server: AnswerServer, env: dict[str, str] | None = None):
         self.deadline, self.started, self.server = deadline, time.monotonic(), server
         self.open_id, self.open = secrets.token_hex(8), True
-        first = self._exchange({"payload": answer.payload, "sources": answer.sources}, self.open_id)
+        first = self._exchange({"payload": answer.payload, "sources": answer.sources, "env": env or {}}, self.open_id)
         if "broken" in first:
             raise StudentProcessError(f"your answer could not be opened in a fresh process ({first['broken']}); does it use something only your notebook has?")
         objects = first.get("objects")
@@ -124,8 +127,9 @@ class StudentProcess:
         one request: the values in order, ending with a :class:`StudentRaised` (not raised) if
         a call raised, the calls after it not made. With ``feed`` (a function of the checker's
         modules), each call after the first gets ``feed`` of the previous value, as read here,
-        as its first argument: a chain of training steps in one round trip; the chain stops
-        where ``feed`` refuses a value (the check, reading the same value, says why)."""
+        as its first argument: a chain of training steps in one round trip, of which only the
+        last value comes back (the one that raised, or where ``feed`` refused a value and the
+        chain stopped: the check, reading the same value, says why)."""
         request = {"index": index, "calls": [pickle.dumps(call) for call in calls], "feed": feed}
         return self._exchange(request, read=lambda answer: _outcomes(answer, len(calls), feed))
 
@@ -181,10 +185,13 @@ class StudentProcess:
 
 
 def _outcomes(answer: dict, asked: int, feed) -> list:
-    """The values of an answer to ``asked`` calls (see :meth:`StudentProcess.calls`), or
-    :class:`~.plaindata.Malformed`."""
+    """The values of an answer to ``asked`` calls (see :meth:`StudentProcess.calls`: a chain's
+    answer holds its last outcome and how many calls it ``made``), or :class:`~.plaindata.Malformed`."""
     outcomes = answer.get("answers")
-    if not isinstance(outcomes, list) or not 0 < len(outcomes) <= asked:
+    if not isinstance(outcomes, list):
+        raise plaindata.Malformed(f"expected the answers to {asked} calls")
+    made = len(outcomes) if feed is None else answer.get("made")
+    if type(made) is not int or not 0 < made <= asked or len(outcomes) != (made if feed is None else 1):
         raise plaindata.Malformed(f"expected the answers to {asked} calls")
     values = []
     for number, outcome in enumerate(outcomes, 1):
@@ -195,8 +202,8 @@ def _outcomes(answer: dict, asked: int, feed) -> list:
             values.append(StudentRaised(str(kind), str(message), str(line), bool(stub)))
         else:
             raise plaindata.Malformed(f"answer {number} is neither a value nor a raise")
-    if len(values) < asked and not isinstance(values[-1], StudentRaised) and not _refuses(feed, values[-1]):
-        raise plaindata.Malformed(f"answers to {len(values)} of {asked} calls")
+    if made < asked and not isinstance(values[-1], StudentRaised) and not _refuses(feed, values[-1]):
+        raise plaindata.Malformed(f"answers to {made} of {asked} calls")
     return values
 
 
@@ -245,7 +252,7 @@ def verdict_of(entry: exercises.Exercise, answer: Answer, key=None, *, budget: f
     server = server or AnswerServer(sandbox, Limits(cpu_seconds=int(budget) + 5))
     student = None
     try:
-        student = StudentProcess(answer, began + budget, server)
+        student = StudentProcess(answer, began + budget, server, r_start_env() if entry.starts_r else {})
         args = [StudentFunction(student, i, f"argument {i + 1}") if "callable" in o else plaindata.decode(o["value"]) for i, o in enumerate(student.objects)]
         said = entry.check(args, cases)
         passed = None if said is None else True
@@ -316,6 +323,8 @@ def _serve_one(raw: bytes, kernel: KernelSandbox) -> dict:
 
 
 def main() -> None:
+    import pandas  # noqa: F401 -- the checks' data frames (exercises 2 and 2 (R)) are made here: imported before any check's budget runs
+
     from ..workers import child_channel, read_frame, write_frame
 
     requests, answers = child_channel()

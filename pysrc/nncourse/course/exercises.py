@@ -19,9 +19,8 @@ import numpy as np
 
 from ..algorithms import data, linear, mlp
 from ..algorithms.activations import relu, relu_derivative, sigmoid, sigmoid_derivative, step
-from ..algorithms.logistic import fit_logistic
 from ..repro.computed import lm_fitted
-from .language import Problem, as_array, call, call_many, diagnose
+from .language import FreshGenerator, Problem, as_array, call, call_chain, call_many, diagnose
 from .weights import as_weights
 
 QUIZ_CHOICES = {  # the quiz's questions and choices; the right answers are the lecturer's key's
@@ -52,6 +51,7 @@ class Exercise:
     public_seed: int
     check: Callable[[list, Cases], str]
     question: str | None = None  # for check_answer: which question (its first argument)
+    starts_r: bool = False  # whether a right answer starts R (in its sandbox)
 
     def matches(self, function: str, args: tuple) -> bool:
         """Whether a call ``function(*args)`` in a notebook is a call of this check."""
@@ -61,11 +61,12 @@ class Exercise:
 EXERCISES: list[Exercise] = []
 
 
-def exercise(column: str, label: str, title: str, *, points: float = 1.0, seed: int, function: str | None = None, question: str | None = None):
+def exercise(column: str, label: str, title: str, *, points: float = 1.0, seed: int, function: str | None = None, question: str | None = None,
+             starts_r: bool = False):
     """Register the decorated check as the next exercise of the tutorial."""
 
     def register(check):
-        EXERCISES.append(Exercise(column, label, title, function or f"check_{column}", points, seed, check, question))
+        EXERCISES.append(Exercise(column, label, title, function or f"check_{column}", points, seed, check, question, starts_r))
         return check
 
     return register
@@ -197,7 +198,7 @@ def check_exercise_2(args: list, cases: Cases) -> str:
     return "your count is right, also on cases of the check's own."
 
 
-@exercise("exercise_2_r", "2 (R)", "XOR with R's lm", seed=22)
+@exercise("exercise_2_r", "2 (R)", "XOR with R's lm", seed=22, starts_r=True)
 def check_exercise_2_r(args: list, cases: Cases) -> str:
     """``lm_predictions(frame)`` fits ``lm(Y ~ X1 + X2)`` in R and returns the fitted values
     as a NumPy array (slide "Learning XOR Function with LM")."""
@@ -323,7 +324,7 @@ def check_exercise_4_rates(args: list, cases: Cases) -> str:
 def _batches(draw_batch, draws: list[tuple[int, int, int]], what: str):
     """The student's batches for ``draws`` ((seed, n, k): a fresh generator of that seed each),
     asked in one round trip, each read as k row numbers."""
-    calls = [((np.random.default_rng(seed), n, k), {}) for seed, n, k in draws]
+    calls = [((FreshGenerator(seed), n, k), {}) for seed, n, k in draws]
     for (seed, n, k), value in zip(draws, call_many(draw_batch, calls)):
         yield as_array(value, what.format(n=n), (k,))
 
@@ -413,8 +414,7 @@ def check_exercise_6(args: list, cases: Cases) -> str:
     batches = [draws.choice(4, size=10, replace=True) for _ in range(1000)]
     # the slide's loop of 1000 steps, each fed the step before's weights as read here, in one round trip
     chain = [((mlp.init_weights(), X[batches[0]], y[batches[0]], 0.1), {})] + [((X[idx], y[idx], 0.1), {}) for idx in batches[1:]]
-    for value in call_many(train_step, chain, feed=as_weights):
-        weights = as_weights(value)
+    weights = as_weights(call_chain(train_step, chain, feed=as_weights))
     learned = mlp.forward(weights, X)
     if not np.array_equal(np.round(learned), y):
         raise Problem(f"your step trains, but the network did not learn XOR: outputs {np.round(learned, 3).tolist()}.")
@@ -456,6 +456,8 @@ def _epochs_to_fit(X, y, reference, lr) -> int:
 def check_exercise_7(args: list, cases: Cases) -> str:
     """``logistic_gd(X, y, lr, epochs)`` fits logistic regression (intercept first) by gradient
     descent on the mean log-loss; held against ``glm``'s estimates (slide "Learning XOR Function with GLM")."""
+    from ..algorithms.logistic import fit_logistic  # here, not with the module: it imports pandas, which a sandbox's run need not
+
     _arity(args, 1)
     (logistic_gd,) = args
     X = cases.rng.normal(size=(60, 2))

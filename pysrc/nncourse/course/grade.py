@@ -25,7 +25,8 @@ from . import exercises
 from .checker import AnswerServer, verdict_of
 from .key import Key
 from .record import run_submission
-from .sandbox import Limits
+from .sandbox import Limits, r_start_env
+from .student import preloads
 from .verdict import Verdict
 
 SUFFIXES = (".ipynb", ".qmd", ".py", ".json")  # .json: the R tutorial page's "Download my work" (rtrack)
@@ -141,9 +142,9 @@ def grade_one(submission: Submission, key: Key, *, budget: float, sandbox: str) 
         return _grade_r(submission, key, budget=budget, sandbox=sandbox)
     verdicts, where = {}, {}
     steps = max(len(submission.cells), len(exercises.EXERCISES))  # the run's cells, or the answers: each process its own CPU time
-    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * steps) + 5), preload=True)
+    server = AnswerServer(sandbox, Limits(cpu_seconds=int(budget * steps) + 5), preload=preloads(submission.cells))
     try:
-        run = run_submission(submission.cells, budget=budget, server=server)
+        run = run_submission(submission.cells, budget=budget, server=server, env=r_start_env() if "nncourse.r.bridge" in server.preload else {})
         for entry in exercises.EXERCISES:
             answer = run.answers.get(entry.column)
             if answer is None:

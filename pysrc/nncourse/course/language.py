@@ -1,9 +1,9 @@
 """The small language the tutorial's checks are written in.
 
 A check calls the student's function with :func:`call` (or many times in one round trip
-with :func:`call_many`), reads what came back with :func:`as_array`, compares it with
-:func:`diagnose` (which names the typical mistake a wrong answer matches), and raises
-:class:`Problem` with what to try. Every failure of
+with :func:`call_many`, a chain of steps with :func:`call_chain`), reads what came back
+with :func:`as_array`, compares it with :func:`diagnose` (which names the typical mistake
+a wrong answer matches), and raises :class:`Problem` with what to try. Every failure of
 the student's code (an exception, a stub, an exit, a crash, a timeout) becomes a Problem
 with a message the student can act on.
 """
@@ -31,6 +31,19 @@ class StudentRaised(Exception):
         self.kind, self.line, self.stub = kind, line, stub
 
 
+class FreshGenerator:
+    """``np.random.default_rng(seed)`` as an argument of a call of the student's function,
+    made where the call is opened (the student's process): pickled as the recipe, not as the
+    generator's whole state, which costs six times as much to send and open (the minibatch
+    check passes a thousand generators)."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def __reduce__(self):
+        return np.random.default_rng, (self.seed,)
+
+
 def call(function: Callable, *args, **kwargs):
     """Run the student's function (in its sandboxed process, see :mod:`.checker`); turn every
     failure into a :class:`Problem` with a readable message."""
@@ -38,19 +51,31 @@ def call(function: Callable, *args, **kwargs):
     return value
 
 
-def call_many(function: Callable, calls: list, feed: Callable | None = None) -> Iterator:
+def call_many(function: Callable, calls: list) -> Iterator:
     """The student's function on each of ``calls`` ((args, kwargs) pairs) in one round trip to
     its process; the values come one by one, and a failure is a :class:`Problem` at its place,
-    after the values before it (as if called one by one). With ``feed``, each call after the
-    first gets ``feed`` of the previous value as its first argument, in the student's process:
-    a chain of training steps (see :meth:`.checker.StudentProcess.calls`)."""
+    after the values before it (as if called one by one)."""
+    return _one_by_one(_asked(function, calls, None))
+
+
+def call_chain(function: Callable, calls: list, feed: Callable):
+    """A chain of training steps in one round trip: each call of ``calls`` after the first
+    gets ``feed`` of the previous value (as the checker reads it) as its first argument, in
+    the student's process; the chain's last value comes back, alone (a thousand steps'
+    values, each sent and read, cost more than the steps), or the :class:`Problem` of the
+    call that failed; where ``feed`` refuses a value the chain stops, and that value is the
+    last (see :meth:`.checker.StudentProcess.calls`)."""
+    (value,) = _one_by_one(_asked(function, calls, feed))
+    return value
+
+
+def _asked(function: Callable, calls: list, feed: Callable | None) -> list:
     if not callable(function):
         raise Problem(f"expected a function, got {type(function).__name__}: pass the function itself, without ()")
     try:
-        values = function.many(calls, feed)
+        return function.many(calls, feed)
     except StudentProcessError as exc:
         raise Problem(str(exc)) from None
-    return _one_by_one(values)
 
 
 def _one_by_one(values: list) -> Iterator:

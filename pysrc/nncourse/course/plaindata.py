@@ -28,6 +28,8 @@ def encode(value, depth: int = 0):
     """``value`` as JSON-ready plain data (in the student's process)."""
     if depth > DEPTH:
         return repr(value)[:200]
+    if type(value) is np.ndarray and value.dtype.kind in KINDS:  # the usual answer: first
+        return _encoded_array(value)
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
@@ -50,11 +52,15 @@ def encode(value, depth: int = 0):
     except Exception:  # noqa: BLE001 -- whatever it is, the check is told what it was
         return repr(value)[:200]
     if array.dtype.kind in KINDS:
-        array = np.ascontiguousarray(array)
-        return {"array": array.dtype.str, "shape": list(array.shape), "data": base64.b64encode(array.tobytes()).decode()}
+        return _encoded_array(array)
     if array.dtype.kind in "UO" and array.ndim > 0 and array.size < 100_000:
         return encode(array.tolist(), depth + 1)
     return repr(value)[:200]
+
+
+def _encoded_array(array: np.ndarray) -> dict:
+    array = np.ascontiguousarray(array)
+    return {"array": array.dtype.str, "shape": list(array.shape), "data": base64.b64encode(array.tobytes()).decode()}
 
 
 def dumps(value) -> bytes:
@@ -79,7 +85,10 @@ def decode(obj, depth: int = 0):
         return [decode(v, depth + 1) for v in obj]
     if not isinstance(obj, dict) or len(obj) not in (1, 3):
         raise Malformed(f"unexpected {type(obj).__name__}")
-    (tag, body), *_ = obj.items()
+    tag = next(iter(obj))
+    if tag == "array" and obj.keys() == {"array", "shape", "data"}:  # the usual answer: first
+        return _array(obj)
+    body = obj[tag]
     if tag == "float" and (body in ("nan", "inf", "-inf") or isinstance(body, (int, float)) and not isinstance(body, bool)):
         return float(body)
     if tag == "complex" and isinstance(body, list) and len(body) == 2:
@@ -94,8 +103,6 @@ def decode(obj, depth: int = 0):
             return dict(pairs)
         except TypeError:
             raise Malformed("a dict key that cannot be a key") from None
-    if tag == "array" and set(obj) == {"array", "shape", "data"}:
-        return _array(obj)
     raise Malformed(f"unexpected tag {tag!r}")
 
 

@@ -112,15 +112,16 @@ def _take(run: Run, message, cell: int) -> bool:
     return True
 
 
-def run_submission(cells: list[str], *, budget: float, server: AnswerServer) -> Run:
-    """Run the submission's ``cells`` once in ``server``'s sandbox; each cell may take
-    ``budget`` seconds. Anything irregular (a cell past its budget, an exit, a message that
-    is not a record, anything after the run said it was done but before its process ended)
-    and the sandbox is killed: the answers are then opened in a new one."""
+def run_submission(cells: list[str], *, budget: float, server: AnswerServer, env: dict[str, str] | None = None) -> Run:
+    """Run the submission's ``cells`` once in ``server``'s sandbox, with ``env`` set in the
+    run's process (R's start-up, for a run that may start R); each cell may take ``budget``
+    seconds. Anything irregular (a cell past its budget, an exit, a message that is not a
+    record, anything after the run said it was done but before its process ended) and the
+    sandbox is killed: the answers are then opened in a new one."""
     run, run_id, cell, done = Run(), secrets.token_hex(8), 0, False
     try:
         channel = server.channel()
-        channel.send(pickle.dumps({"id": run_id, "cells": cells}))
+        channel.send(pickle.dumps({"id": run_id, "cells": cells, "env": env or {}}))
         deadline = time.monotonic() + budget
         for _ in range(MESSAGES_CAP):
             try:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..r.installed import r_environment
 from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
@@ -161,6 +162,14 @@ def child_env() -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "R_HOME", "TZ")}
     return {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
+
+
+def r_start_env() -> dict[str, str]:
+    """What rpy2 would ask R at each of its starts in a sandbox (R's home and library path:
+    :func:`nncourse.r.installed.r_environment`), asked once per process here, outside any
+    sandbox (the asking is itself an R's start); sent with each request whose code may start
+    R, into that request's process's environment (:func:`.student.main`)."""
+    return r_environment(child_env())
 
 
 class Channel:

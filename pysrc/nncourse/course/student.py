@@ -12,10 +12,11 @@ process for each request the checker sends, and tells the checker how it ended:
   its request and is plain data (:mod:`.plaindata`).
 
 The checker's requests are pickles the checker made; the student's bytes are opened here
-only. The student's printing is kept in memory, capped, and never sent. With ``--preload``
-(the grader's sandbox of one submission) the server imports pandas and the student's API
-(``nncourse.data``, ``perceptron`` ...) before the first fork, so that neither the run nor
-any answer pays for them again.
+only. The student's printing is kept in memory, capped, and never sent. With ``--preload
+MODULES`` (the grader's sandbox of one submission) the server imports the run's recorder
+and those of :data:`PRELOADS` the submission imports (pandas, ``nncourse.data``,
+``perceptron`` ...) before the first fork, so that neither the run nor any answer pays for
+them again, and a submission that never imports pandas never pays for it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import signal
 import sys
 import traceback
 
+from .. import STUDENT_API
 from . import plaindata
 from .sandbox import FONTS, child_channel
 
@@ -74,16 +76,20 @@ def serve(channel, first: dict) -> None:
     sources = first["sources"]
     while "index" in (request := pickle.loads(channel.receive())):
         index = request["index"]
-        _reply(channel, request["id"], answers=answers(objects[index], request["calls"], request["feed"], sources[index] if index < len(sources) else []))
+        said = answers(objects[index], request["calls"], request["feed"], sources[index] if index < len(sources) else [])
+        if request["feed"] is None:
+            _reply(channel, request["id"], answers=said)
+        else:  # a chain: its last value alone, and how many calls it made
+            _reply(channel, request["id"], answers=said[-1:], made=len(said))
 
 
 def answers(function, calls: list[bytes], feed, sources: list[str]) -> list[dict]:
     """Each of ``calls`` (pickled (args, kwargs) pairs, each opened just before its call, so
     that no call sees what an earlier one did to its arguments) of the student's ``function``,
     in order, as plain data; a raise ends the list, the calls after it not made. With
-    ``feed``, each call after the first gets ``feed(the previous value as the checker reads
-    it)`` as its first argument; where ``feed`` refuses a value the list ends (the checker
-    reads that value and says why)."""
+    ``feed`` (a chain), each call after the first gets ``feed(the previous value as the
+    checker reads it)`` as its first argument; where ``feed`` refuses a value the list ends
+    (the checker reads that value and says why)."""
     said = []
     for number, raw in enumerate(calls):
         args, kwargs = pickle.loads(raw)
@@ -127,7 +133,8 @@ def _clear(child: int) -> None:
 
 def _fonts() -> None:
     """Matplotlib's font list in the private /tmp, copied from the grader's (:func:`.sandbox.font_cache`)
-    before each request, so that a run that draws does not spend its CPU finding the fonts."""
+    before a run, so that a run that draws does not spend its CPU finding the fonts (an answer
+    does not draw: nothing is copied for it)."""
     target = os.environ.get("MPLCONFIGDIR")
     if target and os.path.isdir(FONTS) and not os.path.lexists(target):
         import shutil
@@ -138,18 +145,44 @@ def _fonts() -> None:
             pass  # Matplotlib then finds the fonts itself
 
 
-def _preload() -> None:
-    """Import pandas, the run's recorder and the student's API (the modules a notebook
-    imports and its answers use), once, here; not ``figures`` (Matplotlib): a run that
-    draws imports it, an answer never needs it."""
+PRELOADS = ("pandas", *(m for name, m in STUDENT_API.items() if name != "figures"))  # what --preload may import
+
+
+def preloads(cells: list[str]) -> tuple[str, ...]:
+    """The modules of :data:`PRELOADS` the submission's ``cells`` import (``import pandas as pd``,
+    ``from nncourse import data``, ``from nncourse.activations import relu``), read from their
+    code, not run (in the grader, for :class:`.checker.AnswerServer`)."""
+    import ast
+
+    named = set()
+    for cell in cells:
+        for node in ast.walk(ast.parse(cell)):
+            if isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                named.update([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)])
+    found = {_loaded_by(name) for name in named}
+    return tuple(m for m in PRELOADS if m in found)
+
+
+def _loaded_by(name: str) -> str:
+    """The module an import of ``name`` loads, as :data:`PRELOADS` names it: the student API's
+    own (``nncourse.data`` is ``nncourse.algorithms.data``), else its package (``pandas``)."""
+    if name.startswith("nncourse."):
+        return STUDENT_API.get(name.removeprefix("nncourse."), name)
+    return name.split(".")[0]
+
+
+def _preload(modules: list[str]) -> None:
+    """Import the run's recorder and ``modules`` (those of :data:`PRELOADS`: the student's API
+    and pandas, which a notebook imports and its answers use), once, here; never ``figures``
+    (Matplotlib): a run that draws imports it, an answer never needs it."""
     import importlib
 
-    import nncourse
+    from . import record  # noqa: F401 -- the run's recorder (the checks' tables)
 
-    from . import record  # noqa: F401 -- the run's recorder (the checks' tables, pandas with them)
-
-    for name, module in nncourse.STUDENT_API.items():
-        if name != "figures":
+    for module in modules:
+        if module in PRELOADS:
             importlib.import_module(module)
 
 
@@ -159,18 +192,20 @@ def main() -> None:
     does it; when it ends, everything it started is killed and the checker told how it ended."""
     import numpy  # noqa: F401 -- imported once here, so that each fresh child starts at once
 
-    if "--preload" in sys.argv[2:]:
-        _preload()
+    if sys.argv[2:3] == ["--preload"]:
+        _preload(sys.argv[3].split(","))
     channel = child_channel()
     sys.stdout = sys.stderr = CappedOutput()
     try:
         while True:
             first = pickle.loads(channel.receive())
-            _fonts()
+            if "cells" in first:
+                _fonts()
             child = os.fork()
             if child == 0:
                 os.setsid()
                 try:
+                    os.environ.update(first["env"])  # the checker's (R's start-up, for code that may start R)
                     if "cells" in first:
                         from .record import run_cells
 

@@ -1,7 +1,7 @@
 """The MLP's four weights as exercise 6's check reads them from a student's answer.
 
 Its own module, light (NumPy and the MLP's tuple): the check's chain of training steps
-runs in the student's process (:func:`.language.call_many` with ``feed``), which opens it
+runs in the student's process (:func:`.language.call_chain`), which opens it
 to hand each step's answer to the next step as the check itself would.
 """
 

@@ -4,6 +4,7 @@ command line, or :class:`RUnavailable` naming what is missing and how to install
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import os
@@ -18,6 +19,7 @@ from .errors import SETUP_HINT, RUnavailable
 
 RPY2_WORKER = "nncourse.r.rpy2_worker"
 forkable(RPY2_WORKER, unless_loaded=("rpy2",))  # a fork of a process that embeds R would share its R
+R_LD_ENV = "NNCOURSE_R_LD_LIBRARY_PATH"  # R's own LD_LIBRARY_PATH, found once by a parent (r_environment)
 WEBR_VERSION = "0.6.0"  # pinned in package.json; R 4.6.0 inside
 NODE_MODULES = node_modules()  # where webR is looked for: the project's, the checkout's or the user's (nncourse.paths)
 
@@ -68,10 +70,38 @@ def rpy2_worker() -> tuple[list[str], dict, str]:
     mismatch = rpy2_fits(rpy2_version, version)
     if mismatch:
         raise RUnavailable(mismatch)
-    env = dict(os.environ)
-    if "R_HOME" not in env:
-        env["R_HOME"] = subprocess.run(["R", "RHOME"], capture_output=True, text=True).stdout.strip()
-    return [sys.executable, "-m", RPY2_WORKER], env, f"rpy2 {rpy2_version}"
+    return [sys.executable, "-m", RPY2_WORKER], {**os.environ, **r_environment(os.environ)}, f"rpy2 {rpy2_version}"
+
+
+def r_environment(env) -> dict[str, str]:
+    """What rpy2 asks R at every start of an R worker in the environment ``env``: ``R_HOME``
+    (``R RHOME``, when ``env`` has none) and the library path R's front end sets
+    (:data:`R_LD_ENV`: rpy2 starts a whole R to ask it, a third of a worker's start). Given
+    in the worker's environment, the worker starts without asking
+    (:func:`nncourse.r.rpy2_worker.take_r_environment`). Found once per process for each
+    ``env`` (all the grader's sandboxes share one); ``{}`` where R is not installed."""
+    if env.get("R_HOME") and R_LD_ENV in env:
+        return {"R_HOME": env["R_HOME"], R_LD_ENV: env[R_LD_ENV]}
+    return dict(_probe_r(tuple(sorted((k, v) for k, v in env.items() if k != R_LD_ENV))))
+
+
+@functools.lru_cache(maxsize=8)
+def _probe_r(env: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(R_HOME, R's LD_LIBRARY_PATH) as rpy2 finds them at import (rpy2.situation's ``R RHOME``
+    and ``Rscript -e 'cat(Sys.getenv("LD_LIBRARY_PATH"))'``: R adds its own folders to the
+    inherited path), in the environment ``env``. ``--vanilla``: no user's or site's profile
+    runs here, outside any sandbox (the sandbox's HOME is /tmp; this machine's /tmp is anyone's);
+    the worker's R reads its Renviron files itself as it starts."""
+    env = dict(env)
+    try:
+        r_home = env.get("R_HOME") or subprocess.run(["R", "RHOME"], capture_output=True, text=True, env=env, timeout=60).stdout.strip()
+        if not r_home:
+            return ()
+        done = subprocess.run([os.path.join(r_home, "bin", "Rscript"), "--vanilla", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"))'],
+                              capture_output=True, text=True, env={**env, "R_HOME": r_home}, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()  # no R here: the worker's start says so, as it would without this
+    return (("R_HOME", r_home),) + (((R_LD_ENV, done.stdout),) if done.returncode == 0 else ())
 
 
 def webr_worker() -> tuple[list[str], None, str]:

@@ -19,7 +19,23 @@ from pathlib import Path
 
 from ..paths import RSRC
 from ..workers import child_channel, read_frame, write_frame
+from .installed import R_LD_ENV
 
+
+def take_r_environment() -> None:
+    """Give rpy2 the library path the parent found (:func:`nncourse.r.installed.r_environment`,
+    in :data:`~nncourse.r.installed.R_LD_ENV`) instead of letting it ask R. rpy2 3.5 asks at
+    ``import rpy2.rinterface`` (rpy2/rinterface_lib/openrlib.py calls
+    ``rpy2.situation.r_ld_library_path_from_subprocess``, which runs ``Rscript``): a whole
+    R's start, 0.3 s of CPU of a 0.9 s worker start, again at every start of every worker
+    (in the grader, once per answer that uses R), for a value that does not change. This is
+    the one place rpy2 is patched; without the variable rpy2 asks R as it always does."""
+    found = os.environ.get(R_LD_ENV)
+    if found is None:
+        return
+    import rpy2.situation
+
+    rpy2.situation.r_ld_library_path_from_subprocess = lambda r_home: found
 
 
 class EmbeddedR:
@@ -185,6 +201,7 @@ def die_with_parent() -> None:
 
 def main() -> None:
     die_with_parent()
+    take_r_environment()
     requests, answers = child_channel()
     serve(answers, requests)
 
