@@ -1,6 +1,8 @@
 """The interactive deck in headless Chromium (network blocked): the gradient-descent
 explorers show the package's numbers for the settings a student picks."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -11,16 +13,25 @@ from nncourse.algorithms import linear
 pytestmark = pytest.mark.r  # the deck runs R
 
 
+@contextlib.contextmanager
+def opened(chromium, deck):
+    """A page of ``deck`` opened from its file, offline, once reveal.js is ready; closed after."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720}, offline=True)
+    page = context.new_page()
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def deck_page(chromium, built_in_deck):
     """One page of the deck opened from its file for the module's tests (a load costs 1.5-3 s
     of CPU; the module's tests each need the deck as it opened, not a page of their own)."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, offline=True)
-    page = context.new_page()
-    page.goto(built_in_deck.as_uri())
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
-    yield page
-    context.close()
+    with opened(chromium, built_in_deck) as page:
+        yield page
 
 
 # The deck as it opened: every explorer's sliders at their rendered values (each's `value`
@@ -46,12 +57,8 @@ def page(deck_page):
 @pytest.fixture
 def fresh_page(chromium, built_in_deck):
     """A page of its own, for a test that changes what the others share (the page's clock)."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, offline=True)
-    page = context.new_page()
-    page.goto(built_in_deck.as_uri())
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
-    yield page
-    context.close()
+    with opened(chromium, built_in_deck) as page:
+        yield page
 
 
 def show(page, slide_id):
