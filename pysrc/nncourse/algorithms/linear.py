@@ -55,8 +55,19 @@ def mse_gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
     ``ndarray.dot`` is the same BLAS product as ``@`` with less call overhead (SGD's step
     is a few such calls on 20 rows).
     """
+    return _gradient(X, y, betas, np.array(float(len(y))))
+
+
+# A NumPy number as a 0-d array: NumPy converts a Python number afresh at every operation,
+# which costs as much again as the operation itself on a minibatch's few values.
+_MINUS_TWO = np.array(-2.0)
+
+
+def _gradient(X: np.ndarray, y: np.ndarray, betas: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`mse_gradient` with ``len(y)`` given as a 0-d float array (``rows``): the same
+    operations on the same numbers, so the same bits, for a loop whose batches all have that size."""
     residuals = y - X.dot(betas)
-    return -2 * X.T.dot(residuals) / len(y)
+    return _MINUS_TWO * X.T.dot(residuals) / rows
 
 
 def mse(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> float:
@@ -101,21 +112,33 @@ def sgd(X, y, *, lr: float = 0.01, epochs: int = 1000, batch_size: int = 20, rng
     rng = minibatch.as_rng(rng)
     betas = _initial(init, X.shape[1])
     watch = Watch("SGD", lr, epochs, ended_above=divergence.ENDED_ABOVE)
+    rate, rows = np.array(lr), np.array(float(batch_size))  # 0-d: see _MINUS_TWO
     step = 0
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
-        for indices in minibatch.chunks(rng, len(y), batch_size, epochs, replace=False):
-            X_chunk, y_chunk = X.take(indices, axis=0), y.take(indices)
+        for X_chunk, y_chunk in _gathered(X, y, minibatch.chunks(rng, len(y), batch_size, epochs, replace=False)):
             if step == 0:
                 first = divergence.sample_steps(batch_size, epochs)
-                sample = X_chunk[:first].reshape(-1, X.shape[1]), y_chunk[:first].ravel()
+                sample = X_chunk[:first].reshape(-1, X.shape[1]).copy(), y_chunk[:first].ravel().copy()
                 watch.start_loss = mse(*sample, betas)
             for X_batch, y_batch in zip(X_chunk, y_chunk):
                 step += 1
-                betas = betas - lr * mse_gradient(X_batch, y_batch, betas)
+                betas = betas - rate * _gradient(X_batch, y_batch, betas, rows)
                 if watch.due(step, last=step == epochs):
                     watch.look(step, [betas], loss=mse(X_batch, y_batch, betas))
         watch.ended(epochs, mse(*sample, betas))
     return betas
+
+
+def _gathered(X: np.ndarray, y: np.ndarray, chunks):
+    """Each chunk's rows of ``X`` and ``y``, gathered into the same two buffers (fresh pages
+    for every chunk cost more than the gathering); read each before asking for the next."""
+    X_buffer = y_buffer = None
+    for indices in chunks:
+        if X_buffer is None or len(X_buffer) < len(indices):
+            X_buffer, y_buffer = np.empty(indices.shape + X.shape[1:]), np.empty(indices.shape)
+        X_chunk, y_chunk = X_buffer[: len(indices)], y_buffer[: len(indices)]
+        # mode="clip": the row numbers are drawn in range; "raise" would gather into a copy first
+        yield X.take(indices, axis=0, out=X_chunk, mode="clip"), y.take(indices, out=y_chunk, mode="clip")
 
 
 def _design(X, y) -> tuple[np.ndarray, np.ndarray]:
