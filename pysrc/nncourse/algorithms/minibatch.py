@@ -63,13 +63,19 @@ def draw_batch(rng, n: int, batch_size: int, *, replace: bool) -> np.ndarray:
 
 def draw_steps(rng, n: int, batch_size: int, steps: int, *, replace: bool) -> np.ndarray:
     """The minibatches of ``steps`` consecutive steps, one row each: shape ``(steps, batch_size)``."""
-    n, steps = positive_int("n", n), positive_int("steps", steps)
-    batch_size = batch_size_for(n, batch_size, replace=boolean("replace", replace))
-    fits_in_memory("batch_size", steps * batch_size, 16)
+    n, batch_size, steps = _checked(n, batch_size, steps, replace)
     rng = as_rng(rng)
     if isinstance(rng, np.random.RandomState):
         return np.array([rng.choice(n, size=batch_size, replace=replace) for _ in range(steps)]).reshape(steps, batch_size)
     return rows_from_uniforms(rng.random((steps, batch_size)), n, replace=replace)
+
+
+def _checked(n, batch_size, steps, replace) -> tuple[int, int, int]:
+    """``n``, ``batch_size`` and ``steps`` checked for :func:`draw_steps` (``steps`` batches at once in memory)."""
+    n, steps = positive_int("n", n), positive_int("steps", steps)
+    batch_size = batch_size_for(n, batch_size, replace=boolean("replace", replace))
+    fits_in_memory("batch_size", steps * batch_size, 16)
+    return n, batch_size, steps
 
 
 def rows_from_uniforms(u: np.ndarray, n: int, *, replace: bool) -> np.ndarray:
@@ -156,9 +162,23 @@ def _floyd_row(doubles: list[float], n: int) -> list[int]:
 
 def chunks(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
     """The minibatches of a single run, ``chunk`` steps at a time: arrays of shape
-    ``(steps in the chunk, batch_size)`` in NumPy's index type, ready to gather rows with."""
+    ``(steps in the chunk, batch_size)`` in NumPy's index type, ready to gather rows with.
+    Each is a buffer the next chunk refills (fresh pages for every chunk cost more than
+    drawing into them): read it before asking for the next."""
+    steps, chunk = positive_int("steps", steps), positive_int("chunk", chunk)
+    n, batch_size, size = _checked(n, batch_size, min(chunk, steps), replace)
+    rng = as_rng(rng)
+    legacy = isinstance(rng, np.random.RandomState)
+    doubles = None if legacy else np.empty((size, batch_size))
+    rows = np.empty((size, batch_size), dtype=np.intp)
     for start in range(0, steps, chunk):
-        yield draw_steps(rng, n, batch_size, min(chunk, steps - start), replace=replace).astype(np.intp, copy=False)
+        size = min(chunk, steps - start)
+        if legacy:
+            drawn = draw_steps(rng, n, batch_size, size, replace=replace)
+        else:  # draw_steps' doubles, into the buffer
+            drawn = rows_from_uniforms(rng.random(out=doubles[:size]), n, replace=replace)
+        np.copyto(rows[:size], drawn)
+        yield rows[:size]
 
 
 def batches(rng, n: int, batch_size: int, steps: int, *, replace: bool, chunk: int = 256):
