@@ -35,10 +35,10 @@ from .activations import relu, relu_derivative, sigmoid, step
 # blocks of 256 steps cost the drawing no more calls than one block of 1000, blocks of 64 a
 # tenth more CPU); each run draws the doubles of up to DRAWN_ROWS rows in one call (256 KiB:
 # they stay in the cache while they become row numbers); the runs' row numbers, one byte
-# each, are kept for up to KEPT_ROWS rows per buffer (three buffers of 32 MiB at most,
-# whatever K and the epochs); Floyd's check goes BLOCK_ROWS rows at a time, a block that
-# fits in the cache (on this machine's shared memory bus the same work on blocks ten times
-# larger took three to eight times longer).
+# each, are kept for up to KEPT_ROWS rows per buffer (two buffers of 32 MiB at most,
+# whatever K and the epochs); a block is drawn BLOCK_ROWS rows at a time (a slab of runs:
+# their candidates and Floyd's check fit in the cache; on this machine's shared memory bus
+# the same work on blocks ten times larger took three to eight times longer).
 FIRST_STEPS, HANDED_STEPS, DRAWN_ROWS, KEPT_ROWS, BLOCK_ROWS = 32, 256, 2**15, 2**25, 2**18
 # Seeds trained together at most (a study of more goes block by block: its memory is the
 # block's, some 80 MB at 10,000 seeds, plus the results); and what one run's results keep (33 numbers).
@@ -97,32 +97,24 @@ def batches_of_runs(seeds: Seeded, n: int, batch_size: int, steps: int, *, repla
     ``default_rng(seeds.seeds[k])`` gives a single run at that step. Each array is a buffer
     the next step refills: read it before asking for the next.
 
-    The row numbers are drawn in a thread of their own (:func:`draw_blocks`), a block of
-    steps ahead of the training: NumPy lets go of Python's lock while it draws and while it
-    trains, so with a core free for it the drawing costs the training little more than its
-    first, short block. On one core the two threads' work adds up to what drawing in turn
-    with training costs (the same CPU, within this machine's noise)."""
-    rngs, b = seeds.generators(), batch_size
-    span = max(1, min(steps, HANDED_STEPS, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps per block
-    sizes = block_sizes(steps, min(span, FIRST_STEPS), span)
-    dtype = minibatch.scale_and_top(n, b, replace=replace)[1].dtype
-    free, ready = queue.SimpleQueue(), queue.SimpleQueue()
-    for _ in range(2):  # one block trained on while the other is drawn
-        free.put(np.empty((span, len(rngs), b), dtype=dtype))
-    drawer = threading.Thread(target=draw_blocks, args=(rngs, n, b, sizes, replace, free, ready), name="minibatches", daemon=True)
+    The row numbers are drawn a block of steps at a time (:class:`Blocks`), a few runs (a
+    slab) at a time, by two threads: a drawing thread of its own (:func:`draw_blocks`), a
+    block ahead of the training, and the training itself, which draws what is left of the
+    block it needs rather than wait for it. NumPy lets go of Python's lock while it draws
+    and while it trains, so with a core free for each the two share the drawing and the
+    training waits for neither; with one core, the training draws it all in turn."""
+    blocks = Blocks(seeds.generators(), n, batch_size, steps, replace=replace)
+    drawer = threading.Thread(target=draw_blocks, args=(blocks,), name="minibatches", daemon=True)
     drawer.start()
-    indices = np.empty((len(rngs), b), dtype=np.intp)
+    indices = np.empty((len(blocks.rngs), batch_size), dtype=np.intp)
     try:
-        for _ in sizes:
-            block = ready.get()
-            if isinstance(block, BaseException):
-                raise block
-            for step_rows in block:
+        for number in range(len(blocks.sizes)):
+            for step_rows in blocks.drawn(number):
                 np.copyto(indices, step_rows)  # NumPy's index type: take() needs no conversion
                 yield indices
-            free.put(block.base)
+            blocks.trained(number)
     finally:
-        free.put(None)  # stops the drawing thread, also when the training stopped early
+        blocks.stop()  # stops the drawing thread, also when the training stopped early
         drawer.join()
 
 
@@ -132,37 +124,120 @@ def block_sizes(steps: int, first: int, span: int) -> list[int]:
     return [first] + [min(span, steps - start) for start in range(first, steps, span)]
 
 
-def draw_blocks(rngs, n: int, b: int, sizes: list[int], replace: bool, free, ready) -> None:
-    """:func:`batches_of_runs`'s drawing thread: fills each buffer ``free`` gives, shape (steps
-    of a block, K, b), with the row numbers of the next ``sizes[i]`` steps, and puts the part
-    filled in ``ready``; stops at ``None`` or after the last block. An error goes to ``ready`` instead."""
+class Blocks:
+    """The row numbers of K runs, block after block of steps, each block a buffer of shape
+    (steps, K, b) (two buffers: one trained on while the other is drawn), drawn slab by slab
+    (the runs whose doubles and Floyd's check fit in the cache together) by whichever thread
+    takes the next slab. Each run draws its blocks in order, as a single run does: no slab of
+    a block is taken before the block before it is drawn whole."""
+
+    def __init__(self, rngs, n: int, b: int, steps: int, *, replace: bool):
+        self.rngs, self.n, self.replace = rngs, n, replace
+        span = max(1, min(steps, HANDED_STEPS, DRAWN_ROWS // b, KEPT_ROWS // (len(rngs) * b)))  # steps per block
+        self.sizes = block_sizes(steps, min(span, FIRST_STEPS), span)
+        self.scale, self.top = minibatch.scale_and_top(n, b, replace=replace)
+        self.buffers = [np.empty((span, len(rngs), b), dtype=self.top.dtype) for _ in range(2)]
+        self.slabs = [range(0, len(rngs), max(1, BLOCK_ROWS // (size * b))) for size in self.sizes]  # each slab's first run
+        self.next, self.done, self.last_trained = (0, 0), [0] * len(self.sizes), -1
+        self.stopped, self.error = False, None
+        self.changed = threading.Condition()
+
+    def drawn(self, number: int) -> np.ndarray:
+        """Block ``number`` once drawn, its steps first; the calling thread draws its slabs left meanwhile."""
+        with self.changed:
+            self._work(number, lambda: self.done[number] == len(self.slabs[number]))
+        return self.buffers[number % 2][: self.sizes[number]]
+
+    def trained(self, number: int) -> None:
+        """The training is done with block ``number``: its buffer may take block ``number + 2``."""
+        with self.changed:
+            self.last_trained = number
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+
+    def ahead(self) -> None:
+        """The drawing thread: every slab it may take, to the last block or :meth:`stop`."""
+        with self.changed:
+            self._work(len(self.sizes), lambda: self.stopped or self.next[0] == len(self.sizes))
+
+    def _work(self, last: int, finished) -> None:
+        """Take and draw slabs of blocks up to ``last``, or wait, until ``finished()``; holding
+        ``self.changed`` but while drawing. A drawing thread's error is raised in the training."""
+        work = None
+        while not finished():
+            if self.error is not None:
+                raise self.error
+            job = self._take(last)
+            if job is None:
+                self.changed.wait()
+                continue
+            work = work or self._work_space()
+            self.changed.release()
+            try:
+                self._draw(*job, work)
+            finally:
+                self.changed.acquire()
+            self.done[job[0]] += 1
+            self.changed.notify_all()
+
+    def _take(self, last: int) -> tuple[int, int] | None:
+        """The next slab (block, first run) if it is in a block up to ``last`` and may be drawn now."""
+        block, slab = self.next
+        if self.stopped or block > last or block == len(self.sizes):
+            return None
+        if block and self.done[block - 1] < len(self.slabs[block - 1]):  # each run's blocks in order
+            return None
+        if block - 2 > self.last_trained:  # its buffer still holds a block being trained on
+            return None
+        self.next = (block, slab + 1) if slab + 1 < len(self.slabs[block]) else (block + 1, 0)
+        return block, self.slabs[block][slab]
+
+    def _work_space(self):
+        """One thread's buffers for drawing a slab: its doubles per run, and the slab's candidates."""
+        b = self.buffers[0].shape[2]
+        most = b * max(min(runs.step, len(self.rngs)) * size for runs, size in zip(self.slabs, self.sizes))  # a slab's rows
+        return np.empty((max(self.sizes), b)), np.empty(most, dtype=self.top.dtype), np.empty((3 + 2 * self.top.itemsize) * most, dtype=np.uint8)
+
+    def _draw(self, block: int, first: int, work) -> None:
+        """Block ``block``'s rows for the slab of runs from ``first``, into its buffer."""
+        size, runs = self.sizes[block], self.slabs[block].step
+        rngs = self.rngs[first : first + runs]
+        doubles = work[0][:size]
+        picks = work[1][: len(rngs) * doubles.size].reshape(len(rngs), size, -1)
+        for rng, run in zip(rngs, picks):
+            rng.random(out=doubles)  # the doubles a single run draws for these steps
+            np.multiply(doubles, self.scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
+        rows = self.buffers[block % 2][:size, first : first + len(rngs)]
+        if self.replace:
+            np.minimum(picks, self.top, out=rows.transpose(1, 0, 2))
+        else:
+            floyd_runs(picks, self.n, self.top, out=rows, work=work[2])
+
+
+def draw_blocks(blocks: Blocks) -> None:
+    """:func:`batches_of_runs`'s drawing thread (:meth:`Blocks.ahead`); an error goes to the training, which raises it."""
     try:
-        scale, top = minibatch.scale_and_top(n, b, replace=replace)
-        span = max(sizes)
-        doubles, picks = np.empty((span, b)), np.empty((len(rngs), span, b), dtype=top.dtype)  # per run, its steps
-        for size in sizes:
-            rows = free.get()
-            if rows is None:
-                return
-            drawn = doubles[:size]
-            for rng, run in zip(rngs, picks[:, :size]):
-                rng.random(out=drawn)  # the doubles a single run draws for these steps
-                np.multiply(drawn, scale, out=run, casting="unsafe")  # minibatch.candidates, clamped below
-            if replace:
-                np.minimum(picks[:, :size], top, out=rows[:size].transpose(1, 0, 2))
-            else:
-                floyd_runs(picks[:, :size], n, top, out=rows[:size])
-            ready.put(rows[:size])
+        blocks.ahead()
     except BaseException as error:  # noqa: BLE001 - handed to the training thread, which raises it
-        ready.put(error)
+        with blocks.changed:
+            blocks.error = error
+            blocks.changed.notify_all()
 
 
-def floyd_runs(picks: np.ndarray, n: int, top: np.ndarray, *, out: np.ndarray) -> None:
+def floyd_runs(picks: np.ndarray, n: int, top: np.ndarray, *, out: np.ndarray, work: np.ndarray | None = None) -> None:
     """Clamped to ``top`` and through Floyd's check, ``picks`` (K, steps, b) into ``out``
-    (steps, K, b), a few runs at a time: one contiguous slab per draw, in the cache."""
+    (steps, K, b), a few runs at a time: one contiguous slab per draw, in the cache.
+    ``work``: bytes to work in, ``(3 + 2 * itemsize)`` per row of a slab (a caller running
+    slab after slab passes the same: fresh pages cost more than the work)."""
     runs = max(1, BLOCK_ROWS // (picks.shape[1] * picks.shape[2]))
-    slabs = np.empty(min(runs, len(picks)) * picks[0].size, dtype=picks.dtype)
-    scratch = np.empty((2 + slabs.itemsize) * slabs.size, dtype=np.uint8)
+    size = min(runs, len(picks)) * picks[0].size
+    work = np.empty((3 + 2 * picks.itemsize) * size, dtype=np.uint8) if work is None else work
+    slabs = work[: size * picks.itemsize].view(picks.dtype)
+    scratch = work[size * picks.itemsize :]
     for first in range(0, len(picks), runs):
         part = picks[first : first + runs]
         draws = slabs[: part.size].reshape(part.shape[2], part.shape[0], part.shape[1])
