@@ -54,7 +54,11 @@ def init_weights(rng=1, *, inputs: int = 2, hidden: int = 2) -> MLPWeights:
 def layers(weights: MLPWeights, X) -> Layers:
     """The forward pass, stage by stage, as printed on the second "MLP for XOR" slide."""
     weights = check_weights(weights)
-    X = as_matrix("X", X, ncols=weights.W1.shape[0])
+    return _layers(weights, as_matrix("X", X, ncols=weights.W1.shape[0]))
+
+
+def _layers(weights: MLPWeights, X: np.ndarray) -> Layers:
+    """:func:`layers` on weights and inputs already checked."""
     z1 = X @ weights.W1 + weights.b1
     h = relu(z1)
     z2 = h @ weights.w2 + weights.b2
@@ -85,9 +89,10 @@ def train_mlp(
     watch = Watch("the MLP", lr, epochs)
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for step, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
-            weights = sgd_step(weights, X[indices], y[indices], lr)
+            X_batch = X.take(indices, axis=0)
+            weights = sgd_step(weights, X_batch, y.take(indices), lr)
             if watch.due(step, last=step == epochs):
-                output = forward(weights, X[indices])
+                output = _layers(weights, X_batch).output  # the weights are the loop's own: checked at the start
                 watch.look(step, weights, saturated=bool(np.all(output * (1 - output) == 0)))
     return weights
 

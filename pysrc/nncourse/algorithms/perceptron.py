@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import minibatch, training
@@ -27,21 +29,30 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
     p = X.shape[1]
     params = np.zeros(p + 1)
     watch = Watch("the perceptron", lr, epochs)
+    # the step's numbers as 0-d arrays: NumPy converts a Python number at every operation,
+    # as dear as the operation itself on a batch of 10 rows
+    minus_two, rate, rows = np.array(-2.0), np.array(lr), np.array(float(batch_size))
     with np.errstate(over="ignore", invalid="ignore"):  # a run-away is said once, by the watch
         for number, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
-            X_batch, y_batch = X[indices], y[indices]
+            X_batch, y_batch = X.take(indices, axis=0), y.take(indices)
             z = X_batch @ params[:p] + params[p]  # linear step
-            if not np.isfinite(z).all():  # step() cannot place infinity - infinity: stop, and say so
+            if not _finite(z):  # step() cannot place infinity - infinity: stop, and say so
                 watch.warn(number, "X w + b overflowed to infinite or NaN; the parameters are those before this step")
                 break
             residuals = y_batch - step(z)
-            gradient_w = -2 * X_batch.T @ residuals / batch_size
-            gradient_b = -2 * np.sum(residuals) / batch_size
-            params[:p] = params[:p] - lr * gradient_w
+            gradient_w = minus_two * X_batch.T @ residuals / rows
+            gradient_b = -2 * np.add.reduce(residuals) / batch_size  # np.sum's own reduction
+            params[:p] = params[:p] - rate * gradient_w
             params[p] = params[p] - lr * gradient_b
-            if watch.due(number, last=number == epochs) or not np.isfinite(params).all():
+            if watch.due(number, last=number == epochs) or not _finite(params):
                 watch.look(number, [params])
     return params
+
+
+def _finite(a: np.ndarray) -> bool:
+    """Whether every value of ``a`` is finite: a sum is, unless some value is not or the
+    sum overflows, and only then is each value looked at (the loop asks at every step)."""
+    return math.isfinite(np.add.reduce(a)) or bool(np.isfinite(a).all())
 
 
 def predict(params, X) -> np.ndarray:
