@@ -8,6 +8,7 @@ their parameters and loss every :data:`EVERY` steps and at the end, and issue on
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 
@@ -70,9 +71,9 @@ class Watch:
         if self.warned:
             return
         values = params[0] if len(params) == 1 else np.concatenate([np.ravel(p) for p in params])
-        if not np.isfinite(values).all():
+        if not finite(values):
             self.warn(step, "the parameters became infinite or NaN")
-        elif loss is not None and not np.isfinite(loss):
+        elif loss is not None and not math.isfinite(loss):
             self.warn(step, "the loss became infinite or NaN")
         elif loss is not None and self.start_loss and loss > EXPLODED * self.start_loss:
             self.warn(step, f"the loss grew from {self.start_loss:.3g} to {loss:.3g}")
@@ -98,6 +99,13 @@ class Watch:
             return
         self.warned = True
         warnings.warn(f"{self.what} diverged by step {step} with learning rate {self.lr:g}: {what_happened}; try a smaller learning rate", DivergenceWarning, stacklevel=4)
+
+
+def finite(a: np.ndarray) -> bool:
+    """Whether every value of ``a`` is finite: their sum is, unless some value is not or the
+    sum overflows, and only then is each value looked at (trainers ask at every few steps;
+    call it where overflow and invalid operations are silenced, as the trainers' loops are)."""
+    return math.isfinite(np.add.reduce(a, axis=None)) or bool(np.isfinite(a).all())
 
 
 def sample_steps(batch_size: int, steps: int) -> int:

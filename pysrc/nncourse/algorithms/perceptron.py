@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import minibatch, training
-from .divergence import Watch
+from .divergence import Watch, finite
 from ..validation import as_matrix, as_vector
 from .activations import step
 
@@ -36,7 +34,7 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
         for number, indices in enumerate(minibatch.batches(rng, len(y), batch_size, epochs, replace=True), 1):
             X_batch, y_batch = X.take(indices, axis=0), y.take(indices)
             z = X_batch @ params[:p] + params[p]  # linear step
-            if not _finite(z):  # step() cannot place infinity - infinity: stop, and say so
+            if not finite(z):  # step() cannot place infinity - infinity: stop, and say so
                 watch.warn(number, "X w + b overflowed to infinite or NaN; the parameters are those before this step")
                 break
             residuals = y_batch - step(z)
@@ -44,15 +42,9 @@ def train_perceptron(X, y, *, lr: float = 0.1, epochs: int = 1000, batch_size: i
             gradient_b = -2 * np.add.reduce(residuals) / batch_size  # np.sum's own reduction
             params[:p] = params[:p] - rate * gradient_w
             params[p] = params[p] - lr * gradient_b
-            if watch.due(number, last=number == epochs) or not _finite(params):
+            if watch.due(number, last=number == epochs) or not finite(params):
                 watch.look(number, [params])
     return params
-
-
-def _finite(a: np.ndarray) -> bool:
-    """Whether every value of ``a`` is finite: a sum is, unless some value is not or the
-    sum overflows, and only then is each value looked at (the loop asks at every step)."""
-    return math.isfinite(np.add.reduce(a)) or bool(np.isfinite(a).all())
 
 
 def predict(params, X) -> np.ndarray:
