@@ -147,6 +147,21 @@ def test_runs_differ_by_seed_and_repeat_by_seed(batched):
     np.testing.assert_array_equal(betas[SEEDS.index(5)], betas[-1])  # seed 5 twice: the same run
 
 
+def test_generators_made_at_once_are_default_rngs_of_their_seeds(monkeypatch):
+    # studies.default_rngs computes SeedSequence's words for all seeds together: each
+    # generator's state is NumPy's own for that seed, at one word and two, at both ends
+    seeds = np.array([*range(2000), 2**32 - 1, 2**32, 2**32 + 1, 2**40 + 3, 2**62 + 12345, 2**63 - 1])
+    words = studies.seed_words(seeds)
+    assert all(np.array_equal(words[k], np.random.SeedSequence(int(seed)).generate_state(4, np.uint64)) for k, seed in enumerate(seeds))
+    made = studies.default_rngs(seeds)
+    assert all(rng.bit_generator.state == np.random.default_rng(int(seed)).bit_generator.state for rng, seed in zip(made, seeds))
+    # a NumPy that seeds otherwise: the first seed tells, and each generator is NumPy's own
+    real = studies.seed_words
+    monkeypatch.setattr(studies, "seed_words", lambda seeds: real(np.asarray(seeds) + 1))
+    made = studies.default_rngs(seeds[:5])
+    assert [rng.random() for rng in made] == [np.random.default_rng(int(seed)).random() for seed in seeds[:5]]
+
+
 @pytest.mark.parametrize("replace", [True, False])
 @pytest.mark.parametrize("n, batch_size", [(100, 20), (4, 4), (1, 1), (7, 3), (40_000, 5)])
 def test_a_runs_batches_are_the_same_one_step_or_many_at_a_time(n, batch_size, replace):

@@ -71,7 +71,7 @@ class Seeded:
 
     def __init__(self, seeds):
         self.seeds = as_seeds(seeds)
-        self._rngs = [np.random.default_rng(int(seed)) for seed in self.seeds]
+        self._rngs = default_rngs(self.seeds)
         self._starts = [rng.bit_generator.state for rng in self._rngs]
         self._fresh = True
 
@@ -85,6 +85,67 @@ class Seeded:
                 rng.bit_generator.state = start
         self._fresh = False
         return self._rngs
+
+
+def default_rngs(seeds: np.ndarray) -> list[np.random.Generator]:
+    """``[default_rng(seed) for seed in seeds]`` (non-negative seeds below 2**64), made at once:
+    NumPy's ``SeedSequence(seed).generate_state(4, np.uint64)``, the words ``default_rng`` seeds
+    its PCG64 with, computed for all seeds together (:func:`seed_words`) and handed to ``PCG64``
+    ready, a fifth of the time (2000 generators: 26 ms one by one on a quiet night). Should a
+    NumPy seed otherwise, the first seed says so and the generators are made one by one."""
+    rngs = [np.random.Generator(np.random.PCG64(_Words(words))) for words in seed_words(seeds)]
+    if rngs and rngs[0].bit_generator.state != np.random.default_rng(int(seeds[0])).bit_generator.state:
+        return [np.random.default_rng(int(seed)) for seed in seeds]
+    return rngs
+
+
+class _Words(np.random.bit_generator.ISeedSequence):
+    """A seed sequence whose state is given: the words :func:`seed_words` computed."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype=np.uint64) -> np.ndarray:
+        return self.words
+
+
+# numpy.random.SeedSequence's constants: its pool of 4 words, its hash and mixing multipliers
+POOL, INIT_A, MULT_A, INIT_B, MULT_B, MIX_L, MIX_R = 4, 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED, 0xCA01F9DD, 0x4973F715
+
+
+def seed_words(seeds: np.ndarray) -> np.ndarray:
+    """``SeedSequence(seed).generate_state(4, np.uint64)`` for each seed below 2**64, one row
+    each: the seed as two 32-bit words (a seed below 2**32 is one word, the pool's next
+    hashed as 0 either way), hashed into the pool, the pool's words mixed with each other,
+    then hashed out into 8 words. The hash's multiplier moves on at each hashing whatever
+    the seed, so it is a Python int; the words are arrays over the seeds (uint32 wraps as C's)."""
+    seeds = np.asarray(seeds, dtype=np.uint64)
+    multiplier = INIT_A
+
+    def hashmix(value):
+        nonlocal multiplier
+        value = value ^ np.uint32(multiplier)
+        multiplier = multiplier * MULT_A & 0xFFFFFFFF
+        value = value * np.uint32(multiplier)
+        return value ^ (value >> np.uint32(16))
+
+    def mix(x, y):
+        result = np.uint32(MIX_L) * x - np.uint32(MIX_R) * y
+        return result ^ (result >> np.uint32(16))
+
+    entropy = [(seeds & np.uint64(0xFFFFFFFF)).astype(np.uint32), (seeds >> np.uint64(32)).astype(np.uint32)]
+    pool = [hashmix(entropy[i] if i < len(entropy) else np.zeros(len(seeds), dtype=np.uint32)) for i in range(POOL)]
+    for source in range(POOL):
+        for target in range(POOL):
+            if source != target:
+                pool[target] = mix(pool[target], hashmix(pool[source]))
+    state, multiplier = np.empty((len(seeds), 2 * POOL), dtype=np.uint32), INIT_B
+    for i in range(2 * POOL):
+        value = pool[i % POOL] ^ np.uint32(multiplier)
+        multiplier = multiplier * MULT_B & 0xFFFFFFFF
+        value = value * np.uint32(multiplier)
+        state[:, i] = value ^ (value >> np.uint32(16))
+    return state.astype("<u4").view("<u8").astype(np.uint64)
 
 
 def seeded(seeds) -> Seeded:
