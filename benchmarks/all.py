@@ -45,10 +45,11 @@ def seeded_studies() -> None:
         if name == "SGD":  # what drawing bit-identical batches cannot do without, whatever the code
             doubles = studies.doubles_seconds(2000)
             print(f"    of it, seeding 2000 generators and drawing their 40M doubles alone: {doubles:.2f} s ({doubles / floor:.2f}x the floor)", flush=True)
-            training, drawing, floor_cpu = studies.thread_seconds(2000)
+            training, drawing, floor_cpu, waits = studies.thread_seconds(2000)
             print(
-                f"    CPU of its training thread {training:.2f} s, of its drawing thread {drawing:.2f} s, of the floor {floor_cpu:.2f} s:"
-                f" with a core free for each, {max(training, drawing) / floor_cpu:.2f}x the floor; on one core, {(training + drawing) / floor_cpu:.2f}x",
+                f"    CPU of its training thread {training:.2f} s (with its share of the drawing), of its drawing thread {drawing:.2f} s,"
+                f" of the floor {floor_cpu:.2f} s; the training waited {waits:.3f} s for row numbers: with a core free for each,"
+                f" {(training + waits) / floor_cpu:.2f}x the floor; on one core, {(training + drawing) / floor_cpu:.2f}x",
                 flush=True,
             )
 

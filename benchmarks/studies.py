@@ -21,6 +21,7 @@ settings, 1000 steps) and each K, in one run:
 from __future__ import annotations
 
 import argparse
+import threading
 import time
 import timeit
 import tracemalloc
@@ -94,31 +95,51 @@ def floor_ratios(k: int = 2000, repeat: int = 5) -> dict[str, tuple[float, float
     return out
 
 
-def thread_seconds(k: int = 2000, repeat: int = 5) -> tuple[float, float, float]:
-    """(the training thread's CPU seconds, the drawing thread's, the floor's) for SGD's study of
-    ``k`` seeds, best of ``repeat`` each, measured in turn. Each thread's own CPU time moves
-    less with the machine's other work than wall time does: with a core free for each, the
-    study takes about the longer of the two."""
+def thread_seconds(k: int = 2000, repeat: int = 5) -> tuple[float, float, float, float]:
+    """(the training thread's CPU seconds, the drawing thread's, the floor's, the training's
+    waits) for SGD's study of ``k`` seeds, best of ``repeat`` each (the waits: their median),
+    measured in turn. Each thread's own CPU time moves less with the machine's other work
+    than wall time does: with a core free for each, the study takes about the training's CPU
+    and its waits. The training draws what is left of a block it needs (studies.Blocks), so
+    its CPU holds that share of the drawing; its waits are the time it spends waiting for
+    the drawing thread to finish a block (or to free a buffer)."""
     _, _, batched, step, inputs = models()[0]
-    floor, drawer = floor_run(step, inputs, k), []
-    real = studies.draw_blocks
+    floor, drawer, waits = floor_run(step, inputs, k), [], []
+    real, real_init = studies.draw_blocks, studies.Blocks.__init__
+
+    class Timed(threading.Condition):
+        def wait(self, timeout=None):
+            began = time.perf_counter()
+            try:
+                return super().wait(timeout)
+            finally:
+                if threading.current_thread() is threading.main_thread():
+                    waits[-1] += time.perf_counter() - began
 
     def timed(*args):
         began = time.thread_time()
         real(*args)
         drawer.append(time.thread_time() - began)
 
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.changed = Timed()  # before either thread takes it
+
     def thread_time(run) -> float:
         began = time.thread_time()
         run()
         return time.thread_time() - began
 
-    studies.draw_blocks = timed
+    def study():
+        waits.append(0.0)
+        batched(range(k))
+
+    studies.draw_blocks, studies.Blocks.__init__ = timed, init
     try:
-        times = [(thread_time(lambda: batched(range(k))), drawer[-1], thread_time(floor)) for _ in range(repeat)]
+        times = [(thread_time(study), drawer[-1], thread_time(floor)) for _ in range(repeat)]
     finally:
-        studies.draw_blocks = real
-    return tuple(min(t[i] for t in times) for i in range(3))
+        studies.draw_blocks, studies.Blocks.__init__ = real, real_init
+    return (*(min(t[i] for t in times) for i in range(3)), sorted(waits)[len(waits) // 2])
 
 
 def doubles_seconds(k: int = 2000, batch_size: int = lecture.SGD["batch_size"]) -> float:
