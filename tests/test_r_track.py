@@ -41,6 +41,28 @@ BATCHED = [("5", COUNTED.format("if (count == 100) return(function() 0);"), "ret
            ("5", COUNTED.format('if (count == 3000) stop("tired");'), "stopped with an error: tired")]
 # a bad value, then a call that waits for ever: the bad value's hint, not the budget's
 BAD_THEN_HANG = ("5", COUNTED.format("if (count == 50) return(c(1, 1, 2, 3, 4)); if (count > 50) repeat Sys.sleep(1);"), "come twice")
+
+
+def stepped(before: str) -> str:
+    """Box 6's correct train_step, with ``before`` run first at each call (``count`` calls so far;
+    the check's five single steps come first, then its 1000-step XOR chain)."""
+    right = CORRECT["6"][0].replace("train_step <- function", "step_right <- function")
+    return f"count <- 0\n{right}\ntrain_step <- function(weights, X_batch, y_batch, lr) {{ count <<- count + 1; {before} step_right(weights, X_batch, y_batch, lr) }}"
+
+
+# Box 6's chain of 1000 steps goes to the student's R in one request, each step fed the step
+# before's weights there as the checker reads them: a step that goes wrong midway is told as
+# one call at a time tells it.
+CHAINED = [("6", stepped("if (count == 500) { w <- step_right(weights, X_batch, y_batch, lr); w$W1[1] <- NA; return(w) };"), "W1: the result contains NA"),
+           ("6", stepped('if (count == 500) stop("tired");'), "stopped with an error: tired"),
+           ("6", stepped("if (count == 500) return(function() 0);"), "returned a function"),
+           ("6", stepped("if (count == 500) base::q();"), "ended R")]
+CHAIN_HANG = ("6", stepped("if (count == 500) repeat Sys.sleep(1);"), "ran past")  # waits: the budget is wall time
+# passes: the weights each step gets are plain data as the checker reads them (an attribute is not kept) ...
+READ_BACK = ("6", stepped('if (!is.null(attr(weights$W1, "seen"))) stop("saw the attribute"); if (count > 5) { w <- step_right(weights, X_batch, y_batch, lr); attr(w$W1, "seen") <- TRUE; return(w) };'))
+# ... and where the student's R refuses weights the checker accepts (its is.finite rebound at
+# call 900), the checker makes the calls left itself
+REBOUND = ("6", stepped('if (count == 900) { unlockBinding("is.finite", baseenv()); assign("is.finite", function(x) x != x, baseenv()) };'))
 WEBR = [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")]
 _TABLE = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
 LOOKUP = ("8", f"margin <- function(params, x) c({', '.join(map(repr, _TABLE.values()))})"
@@ -66,13 +88,13 @@ def public():
     """Every case these tests grade on the public cases with the system R, in one run."""
     correct = [(box, code) for box, codes in CORRECT.items() for code in codes]
     hostile = [case for case in HOSTILE + PLAIN if not never_ends(case[2])]
-    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + [FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
+    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + CHAINED + [READ_BACK, REBOUND, FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
 
 
 @pytest.fixture(scope="module")
 def endless():
     """The cases of code that never ends, graded in one run with the SHORT budget."""
-    return graded([case for case in HOSTILE + PLAIN if never_ends(case[2])] + [BAD_THEN_HANG], budget=SHORT)
+    return graded([case for case in HOSTILE + PLAIN if never_ends(case[2])] + [BAD_THEN_HANG, CHAIN_HANG], budget=SHORT)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +125,21 @@ def test_hostile_code_costs_its_box_a_verdict_and_nothing_more(public, endless, 
 def test_many_calls_sent_at_once_give_each_call_its_own_verdict(public, endless, box, code, words):
     verdict = (endless if (box, code, words) == BAD_THEN_HANG else public)[box, code]
     assert not verdict.passed and words in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("box,code,words", CHAINED + [CHAIN_HANG], ids=["NA at call 500", "an error at call 500", "a function at call 500", "base::q() at call 500", "a hang at call 500"])
+def test_a_chain_of_calls_sent_at_once_gives_each_call_its_own_verdict(public, endless, box, code, words):
+    verdict = (endless if (box, code, words) == CHAIN_HANG else public)[box, code]
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_each_call_of_a_chain_gets_the_value_before_as_the_checker_reads_it(public):
+    """The same verdict as the correct step's, the outputs after all 1000 steps included (after 895,
+    where the student's R stopped the chain, they are others)."""
+    right = public["6", CORRECT["6"][0]]
+    assert right.passed and "1000 of them learn XOR" in right.message
+    assert (public[READ_BACK].passed, public[READ_BACK].message) == (True, right.message)
+    assert (public[REBOUND].passed, public[REBOUND].message) == (True, right.message)
 
 
 def test_printing_a_fake_verdict_does_not_pass(public):

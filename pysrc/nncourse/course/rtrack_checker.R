@@ -6,8 +6,9 @@
 # becomes a stand-in that sends its arguments over ("MARKER call ID HEX") and reads back the
 # reply frame: the returned value as plain data (nn_decode), an error's message, "quit",
 # "timeout" or "gone"; for many calls at once ("MARKER calls ID HEX") a frame of such replies,
-# a line each, and a last line "end", "timeout" or "gone". The verdict: "MARKER done
-# PASSED|FAILED HEX" on stderr.
+# a line each, and a last line "end", "timeout" or "gone"; for a chain of calls, each fed the
+# value before ("MARKER chain ID HEX"), "made N " and the last call's reply. The verdict:
+# "MARKER done PASSED|FAILED HEX" on stderr.
 local({
   input <- file("stdin", "rb")
   frame <- function() {
@@ -101,22 +102,55 @@ local({
     quit = nn_problem("your code called q(): return a value instead of quitting R."),
     timeout = stop(simpleError("reached elapsed time limit (in your function)")),
     nn_problem("your function ended R (base::q() or a crash) before it returned: return a value instead of quitting R."))
+  # The grader holds the student's time for many calls in one request (past it, its reply is
+  # "timeout"): the check's own limit waits meanwhile, so that the values that came are checked,
+  # in order, as one call at a time would be; then it runs on with the time left.
+  resume <- function() setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
+  # A check's `feed` (checks.R's nn_chain: nn_weights) for the student's R: it and the checks'
+  # functions it calls, in an environment of their own under base (no case goes over).
+  portable <- function(feed) {
+    env <- new.env(parent = baseenv())
+    wanted <- list(feed = feed)
+    while (length(wanted)) {
+      f <- wanted[[1]]
+      environment(f) <- env
+      assign(names(wanted)[1], f, envir = env)
+      wanted <- wanted[-1]
+      for (used in setdiff(all.names(body(f)), c(ls(env, all.names = TRUE), names(wanted)))) {
+        found <- get0(used, envir = globalenv(), inherits = FALSE)
+        if (is.function(found) && !is.primitive(found)) wanted[[used]] <- found
+      }
+    }
+    env$feed
+  }
   # The student's function as a stand-in; its "nncourse_calls" (checks.R's nn_calls) sends
-  # many calls in one request and gives a function per reply, the stand-in's answer to it.
+  # many calls in one request and gives a function per reply, the stand-in's answer to it;
+  # its "nncourse_chain" (nn_chain) sends a chain of calls, each fed the value before, and
+  # gives how many calls were made and a function for the last reply.
   stand_in <- function(name) {
     force(name)
     f <- function(...) answer(ask("call", name, list(...), seed()))
     attr(f, "nncourse_calls") <- function(arguments) {
-      # The grader holds the student's time for these calls (past it, "timeout" ends the replies):
-      # the check's own limit waits, so that the values that came are checked, in order, as one call at a time would be.
       setTimeLimit(elapsed = Inf)
       replies <- lapply(strsplit(ask("calls", name, arguments, seed(), lines = TRUE), "\n", fixed = TRUE)[[1]], parted)
       last <- replies[[length(replies)]]$kind  # "end", or the grader's "timeout" or "gone"
-      if (last != "timeout") setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
+      if (last != "timeout") resume()
       replies <- head(replies, -1)[seq_len(min(length(replies) - 1, length(arguments)))]
       ended <- length(replies) && !identical(replies[[length(replies)]]$kind, "ok")
       if (!ended && length(replies) < length(arguments)) replies <- c(replies, list(list(kind = if (last == "timeout") last else "gone")))
       lapply(replies, function(reply) function() answer(reply))
+    }
+    attr(f, "nncourse_chain") <- function(value, arguments, feed) {
+      setTimeLimit(elapsed = Inf)
+      reply <- ask("chain", name, list(value = value, arguments = arguments, feed = portable(feed)), seed())
+      if (reply$kind != "timeout") resume()
+      made <- 1L  # the grader's "timeout" or "gone": the first call's reply
+      if (reply$kind == "made") {  # "made N REPLY": N calls made (at least one, at most all), REPLY the last one's
+        made <- suppressWarnings(as.integer(sub(" .*", "", reply$rest)))
+        made <- if (is.na(made)) 1L else min(max(made, 1L), length(arguments))
+        reply <- parted(sub("^[^ ]* ?", "", reply$rest))
+      }
+      list(made = made, reply = function() answer(reply))
     }
     f
   }
