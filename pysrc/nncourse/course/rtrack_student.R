@@ -26,20 +26,21 @@ local({
   hex <- function(s) vapply(s, function(one) {
     if (is.na(one)) "NA" else paste0("x", paste(as.character(charToRaw(enc2utf8(one))), collapse = ""))
   }, "", USE.NAMES = FALSE)
+  TAGS <- c(double = "d", integer = "i", logical = "l", character = "s")
   # A value as tokens: N (NULL); d, i, l, s (a vector: length, dim, names, values); L (a list:
   # length, names, items); F (a data frame, as L); X HEX (anything else, by its class).
   encode <- function(x, depth = 0) {
-    named <- function(n) if (is.null(n)) "0" else c(length(n), hex(n))
     if (depth > 20) return(c("X", hex("list nested more than 20 deep")))
+    if (is.null(attributes(x)) && (type <- typeof(x)) %in% c("double", "integer", "logical")) return(c(TAGS[[type]], length(x), "0", "0", values(x)))  # the usual value
+    named <- function(n) if (is.null(n)) "0" else c(length(n), hex(n))
     if (is.null(x)) return("N")
     if (is.list(x) && !is.object(x) || is.data.frame(x)) {
       return(c(if (is.data.frame(x)) "F" else "L", length(x), named(names(x)), unlist(lapply(unclass(x), encode, depth + 1))))
     }
-    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% c("double", "integer", "logical", "character")) return(c("X", hex(class(x)[1])))
-    values <- switch(typeof(x), double = sprintf("%a", as.vector(x)), integer = as.character(as.vector(x)),
-                     logical = ifelse(is.na(x), "NA", ifelse(x, "T", "F")), character = hex(as.vector(x)))
-    c(switch(typeof(x), double = "d", integer = "i", logical = "l", character = "s"), length(x), if (is.null(dim(x))) "0" else c(length(dim(x)), dim(x)), named(names(x)), values)
+    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% names(TAGS)) return(c("X", hex(class(x)[1])))
+    c(TAGS[[typeof(x)]], length(x), if (is.null(dim(x))) "0" else c(length(dim(x)), dim(x)), named(names(x)), values(as.vector(x)))
   }
+  values <- function(x) switch(typeof(x), double = sprintf("%a", x), integer = as.character(x), logical = ifelse(is.na(x), "NA", ifelse(x, "T", "F")), character = hex(x))
   quiet <- file(nullfile(), "w")
   sink(quiet)
   say <- function(...) {
