@@ -123,6 +123,9 @@ def r():
         unavailable(f"R is not available: {exc}")
 
 
+WEBR_SESSION = "webr_session"  # the xdist group of the tests that use the webr session: webR (~2.5 s of CPU) starts on one worker, not on each
+
+
 @pytest.fixture(scope="session")
 def webr():
     """R 4.6.0 in webR (Node.js); skipped with the reason where missing, failed in CI."""
