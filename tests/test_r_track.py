@@ -166,6 +166,25 @@ def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_pu
     assert not hidden[LOOKUP].passed
 
 
+def test_the_cases_are_computed_once_per_key_and_each_caller_gets_its_own_copy(monkeypatch):
+    """A class's downloads are graded with one key: its hidden cases (some 0.4 s of CPU) are
+    computed once; what one caller does to its cases reaches no other."""
+    made = []
+    real = rcases._cases
+    monkeypatch.setattr(rcases, "_cases", lambda *args, **kwargs: made.append(kwargs["public"]) or real(*args, **kwargs))
+    seeds = {column: 4000 + i for i, column in enumerate(rcases.COLUMN_OF.values())}
+    first = rcases.hidden_cases(seeds)
+    first["ex8"][1]["expected"] = 42.0
+    again = rcases.hidden_cases(dict(seeds))
+    assert again["ex8"][1]["expected"] != 42.0 and rtrack.to_r(again["ex2"]) == rtrack.to_r(first["ex2"])
+    other = rcases.hidden_cases({**seeds, "exercise_8": 1})
+    assert other["ex8"][1]["expected"] != again["ex8"][1]["expected"]
+    assert made == [False, False]  # the two keys' cases, each computed once
+    public = rcases.public_cases()
+    public["ex8"].clear()
+    assert rcases.public_cases()["ex8"] and made == [False, False]  # computed before, for this module's PUBLIC
+
+
 def test_hidden_cases_need_a_seed_for_every_column():
     with pytest.raises(ValueError, match="exercise_7"):
         rcases.hidden_cases({column: 1 for column in rcases.COLUMN_OF.values() if column != "exercise_7"})
