@@ -60,6 +60,11 @@ CHAINED = [("6", stepped("if (count == 500) { w <- step_right(weights, X_batch, 
 CHAIN_HANG = ("6", stepped("if (count == 500) repeat Sys.sleep(1);"), "ran past")  # waits: the budget is wall time
 # passes: the weights each step gets are plain data as the checker reads them (an attribute is not kept) ...
 READ_BACK = ("6", stepped('if (!is.null(attr(weights$W1, "seen"))) stop("saw the attribute"); if (count > 5) { w <- step_right(weights, X_batch, y_batch, lr); attr(w$W1, "seen") <- TRUE; return(w) };'))
+# ... a step that looks through its R's frames for the check's feed (nn_weights, sent with the
+# chain) finds it, with its helpers and no case ...
+PEEK = ("6", stepped('if (count == 10) { seen <- FALSE; for (f in sys.frames()) { r <- get0("request", envir = f, inherits = FALSE); '
+                     'if (is.list(r) && is.function(r$feed)) { seen <- TRUE; if (exists("nncourse_cases", envir = environment(r$feed))) stop("found the cases") } }; '
+                     'if (!seen) stop("no feed found") };'))
 # ... and where the student's R refuses weights the checker accepts (its is.finite rebound at
 # call 900), the checker makes the calls left itself
 REBOUND = ("6", stepped('if (count == 900) { unlockBinding("is.finite", baseenv()); assign("is.finite", function(x) x != x, baseenv()) };'))
@@ -88,7 +93,7 @@ def public():
     """Every case these tests grade on the public cases with the system R, in one run."""
     correct = [(box, code) for box, codes in CORRECT.items() for code in codes]
     hostile = [case for case in HOSTILE + PLAIN if not never_ends(case[2])]
-    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + CHAINED + [READ_BACK, REBOUND, FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
+    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + CHAINED + [READ_BACK, PEEK, REBOUND, FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +145,7 @@ def test_each_call_of_a_chain_gets_the_value_before_as_the_checker_reads_it(publ
     assert right.passed and "1000 of them learn XOR" in right.message
     assert (public[READ_BACK].passed, public[READ_BACK].message) == (True, right.message)
     assert (public[REBOUND].passed, public[REBOUND].message) == (True, right.message)
+    assert (public[PEEK].passed, public[PEEK].message) == (True, right.message)
 
 
 def test_printing_a_fake_verdict_does_not_pass(public):
