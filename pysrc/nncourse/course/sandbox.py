@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..r.installed import r_environment
 from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
@@ -169,6 +168,8 @@ def r_start_env() -> dict[str, str]:
     :func:`nncourse.r.installed.r_environment`), asked once per process here, outside any
     sandbox (the asking is itself an R's start); sent with each request whose code may start
     R, into that request's process's environment (:func:`.student.main`)."""
+    from ..r.installed import r_environment  # here, not at the top: the sandbox's own server never asks R
+
     return r_environment(child_env())
 
 
