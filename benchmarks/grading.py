@@ -12,7 +12,8 @@ the machine's load beside it (the machine is shared: a loaded one is slower, and
 figure says under which load it was taken), and the CPU time per submission, counted with
 every process the grading starts (a cgroup v1 ``cpuacct`` group, where one can be made:
 the sandboxes' processes live in PID namespaces of their own, which ``getrusage`` misses),
-with the class of 300 it gives on 2 idle cores.
+with the class of 300 it gives on 2 idle cores; and, from one submission graded alone, what
+of it is the grader's start (paid once per class) and what each further submission costs.
 
 Beside it, one plain run of the same notebook (its cells in one Python, the checks live,
 as a student runs it): :func:`per_submission` gives both, for ``benchmarks/all.py``. Two
@@ -121,6 +122,12 @@ def main() -> None:
     if cpu is not None:
         print(f"CPU: {cpu / args.submissions:.2f} s per submission, every process counted (the grader's start included); "
               f"a class of 300 on 2 idle cores: {300 * cpu / args.submissions / 2 / 60:.1f} min")
+    if cpu is not None and args.submissions > 1:
+        _, _, _, alone = graded(1, 1)
+        each = (cpu - alone) / (args.submissions - 1)
+        print(f"CPU: {alone:.2f} s to grade one submission alone, so {alone - each:.2f} s of the grader's start (once per class: its "
+              f"imports, the font list, R's paths) and {each:.2f} s per further submission; a class of 300 on 2 idle cores: "
+              f"{(alone + 299 * each) / 2 / 60:.1f} min")
     print(f"one plain run of the notebook (cells in one Python, checks live): {one:.1f} s; grading per submission against it: "
           f"{per / one:.2f}x (goal <= {GOAL:g}x with --jobs 2 on 2 cores: no more than one plain run's work per submission)")
 
