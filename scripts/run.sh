@@ -87,12 +87,29 @@ ensure_node_and_chromium() {
     fi
 }
 
-ensure_npm_assets() {
+# npm ci runs in the background while the Python side installs (finish_npm_assets waits for
+# it): on two cores the set-up then takes about as long as the longer of the two.
+NPM_PID=
+NPM_LOG=
+start_npm_assets() {
     command -v npm >/dev/null 2>&1 || { say "npm is missing: the deck cannot be rendered without Quarto, nor its maths typeset offline"; return; }
     if [ ! -f node_modules/reveal.js/dist/reveal.js ] || [ ! -f node_modules/mathjax/es5/tex-svg-full.js ] || [ ! -f node_modules/webr/dist/webr.mjs ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        say "npm ci (reveal.js and MathJax for the deck, webR for R 4.6)"
-        npm ci --no-audit --no-fund --loglevel=error >/dev/null
+        say "npm ci (reveal.js and MathJax for the deck, webR for R 4.6), beside the Python set-up"
+        NPM_LOG=$(mktemp)
+        npm ci --no-audit --no-fund --loglevel=error >"$NPM_LOG" 2>&1 &
+        NPM_PID=$!
+        trap '[ -z "$NPM_PID" ] || kill "$NPM_PID" 2>/dev/null' EXIT  # a set-up that stops early leaves no npm behind
     fi
+}
+
+finish_npm_assets() {
+    [ -n "$NPM_PID" ] || return 0
+    if ! wait "$NPM_PID"; then
+        cat "$NPM_LOG" >&2
+        die "npm ci failed (its output above): the deck's reveal.js, MathJax and webR are missing. Check the network to the npm registry, then run this again."
+    fi
+    rm -f "$NPM_LOG"
+    NPM_PID=
 }
 
 # The Python packages come from requirements.lock: every version pinned, every file's
@@ -117,7 +134,7 @@ ensure_venv() {
     ensure_python
     ensure_r
     ensure_node_and_chromium
-    ensure_npm_assets
+    start_npm_assets
     [ -x "$VENV/bin/python" ] || { say "creating the virtual environment $VENV"; "$PYTHON" -m venv "$VENV"; }
     local rpy2 stamp want
     rpy2=$(command -v Rscript >/dev/null 2>&1 && rpy2_requirement || true)
@@ -128,6 +145,7 @@ ensure_venv() {
         install_locked "$rpy2"
         echo "$want" > "$stamp"
     fi
+    finish_npm_assets
 }
 
 # After a change to pyproject.toml's dependencies: the lock made anew (needs uv, from PyPI).
