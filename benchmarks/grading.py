@@ -6,13 +6,15 @@ Goal (issue 18, "Scale"): a class of 300 typical submissions graded in under 10 
 with ``--jobs 2`` on a machine of 2 cores, i.e. 2 s of wall time per submission. A typical
 submission is the solutions notebook (the tutorial's own work: R's lm, the SGD runs, the
 figure) in one sandboxed run, then one fresh process of the same sandbox per recorded
-answer. This grades ``--submissions`` copies (each a different file, so the cache does not
-answer) and reports the measured wall time per submission and the figure for 300, with
-the machine's load beside it (the machine is shared: a loaded one is slower, and the
-figure says under which load it was taken), and the CPU time per submission, counted with
+answer. This grades ``--submissions`` copies (each with a comment of its own in its code, so
+that neither the cache nor a copy's grading answers) and reports the measured wall time per
+submission and the figure for 300, with the machine's load beside it (the machine is
+shared: a loaded one is slower, and the figure says under which load it was taken), and
+the CPU time per submission, counted with
 every process the grading starts (a cgroup v1 ``cpuacct`` group, where one can be made:
 the sandboxes' processes live in PID namespaces of their own, which ``getrusage`` misses),
-with the class of 300 it gives on 2 idle cores.
+with the class of 300 it gives on 2 idle cores; and, from one submission graded alone, what
+of it is the grader's start (paid once per class) and what each further submission costs.
 
 Beside it, one plain run of the same notebook (its cells in one Python, the checks live,
 as a student runs it): :func:`per_submission` gives both, for ``benchmarks/all.py``. Two
@@ -85,8 +87,10 @@ def graded(submissions: int, jobs: int) -> tuple[float, float, list, float | Non
         folder = Path(folder)
         keys.new(folder / "key.toml")
         notebook = to_notebook(SOLUTIONS)
+        first = next(c for c in notebook.cells if c.cell_type == "code")
+        code = first.source
         for number in range(submissions):
-            notebook.cells[0].source = f"# student {number}\n" + notebook.cells[0].source.split("\n", 1)[-1]
+            first.source = f"# student {number}\n{code}"  # code of its own: graded, not given a copy's marks
             (folder / f"s{number:03d}").mkdir()
             nbformat.write(notebook, str(folder / f"s{number:03d}" / "tutorial.ipynb"))
         load = os.getloadavg()[0]
@@ -121,6 +125,12 @@ def main() -> None:
     if cpu is not None:
         print(f"CPU: {cpu / args.submissions:.2f} s per submission, every process counted (the grader's start included); "
               f"a class of 300 on 2 idle cores: {300 * cpu / args.submissions / 2 / 60:.1f} min")
+    if cpu is not None and args.submissions > 1:
+        _, _, _, alone = graded(1, 1)
+        each = (cpu - alone) / (args.submissions - 1)
+        print(f"CPU: {alone:.2f} s to grade one submission alone, so {alone - each:.2f} s of the grader's start (once per class: its "
+              f"imports, the font list, R's paths) and {each:.2f} s per further submission; a class of 300 on 2 idle cores: "
+              f"{(alone + 299 * each) / 2 / 60:.1f} min")
     print(f"one plain run of the notebook (cells in one Python, checks live): {one:.1f} s; grading per submission against it: "
           f"{per / one:.2f}x (goal <= {GOAL:g}x with --jobs 2 on 2 cores: no more than one plain run's work per submission)")
 

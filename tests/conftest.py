@@ -123,6 +123,9 @@ def r():
         unavailable(f"R is not available: {exc}")
 
 
+WEBR_SESSION = "webr_session"  # the xdist group of the tests that use the webr session: webR (~2.5 s of CPU) starts on one worker, not on each
+
+
 @pytest.fixture(scope="session")
 def webr():
     """R 4.6.0 in webR (Node.js); skipped with the reason where missing, failed in CI."""
@@ -195,11 +198,19 @@ def quarto() -> str:
 @pytest.fixture(scope="session")
 def quarto_deck(r, quarto, tmp_path_factory):
     """The week's deck rendered once per run by the Quarto CLI, its HTML copied alone into an
-    empty folder (what a student gets)."""
+    empty folder (what a student gets). Rendered in a copy of the project (its marker, slides
+    and course): Quarto writes ``.quarto/`` and the deck's ``_files/`` beside the document
+    while it works, where other workers' tests read the checkout (test_paths: nothing but its
+    own output folder changes there)."""
+    from nncourse import paths
     from nncourse.deck import render
 
     def make(alone):
-        done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True)
+        copy = tmp_path_factory.mktemp("quarto-project")
+        shutil.copy(paths.ROOT / paths.MARKER, copy)
+        for folder in ("slides", "course"):
+            shutil.copytree(paths.ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("_output", ".quarto", "*_files"))
+        done = render.render("revealjs", tmp_path_factory.mktemp("quarto"), use_quarto=True, document=copy / "slides" / paths.DECK)
         return shutil.copyfile(done.path, alone / done.path.name)
 
     return made_once(tmp_path_factory, "quarto_deck", make)

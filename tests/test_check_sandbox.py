@@ -287,14 +287,17 @@ def test_the_sandbox_sees_neither_the_current_folder_nor_a_path_entry(tmp_path, 
     assert not any(str(tmp_path).startswith(root) or root.startswith(str(tmp_path)) for root in roots if root != "/"), roots
 
 
+R_SEES = 'ld <- Sys.getenv("LD_LIBRARY_PATH"); home <- R.home(); jit <- compiler::enableJIT(-1)'  # -1: the level, unchanged
+
+
 def r_as_the_worker_sees_it():
-    """(LD_LIBRARY_PATH, R.home()) in the R of rbridge, as a student's function starts it."""
+    """(LD_LIBRARY_PATH, R.home(), the JIT's level) in the R of rbridge, as a student's function starts it."""
     from nncourse import rbridge
 
     r = rbridge.session()
     env = r.new_env()
-    r.evaluate('ld <- Sys.getenv("LD_LIBRARY_PATH"); home <- R.home()', env)
-    return [str(r.get("ld", env)[0]), str(r.get("home", env)[0])]
+    r.evaluate(R_SEES, env)
+    return [str(r.get(name, env)[0]) for name in ("ld", "home", "jit")]
 
 
 def folders(path: str) -> list[str]:
@@ -306,23 +309,25 @@ def folders(path: str) -> list[str]:
 def test_r_in_a_sandboxed_answer_sees_the_library_path_and_home_that_rscript_sees(r):
     """The checker finds R's home and library path once (rpy2 would start an R to ask, at each
     R worker's start in each answer) and an answer's R starts from them: the same as R's own
-    front end gives, asked here in the sandbox's environment."""
+    front end gives, asked here in the sandbox's environment; and without the byte-code JIT
+    R's front end has on (sandbox.r_start_env says why)."""
     import subprocess
 
     from nncourse.course import checker
 
     env = {k: v for k, v in sandbox.child_env().items() if not k.startswith(("R_", "NNCOURSE_R_"))}
-    said = subprocess.run(["Rscript", "--vanilla", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"), R.home(), sep = "\\n")'],
+    said = subprocess.run(["Rscript", "--vanilla", "-e", R_SEES + '; cat(ld, home, jit, sep = "\\n")'],
                           env=env, capture_output=True, text=True, check=True).stdout.splitlines()
     server = checker.AnswerServer("bwrap", sandbox.Limits())
     try:
         student = checker.StudentProcess(checker.Answer.of((r_as_the_worker_sees_it,)), time.monotonic() + 120, server, sandbox.r_start_env())
-        [(ld, home)] = student.calls(0, [((), {})])
+        [(ld, home, jit)] = student.calls(0, [((), {})])
         student.stop()
     finally:
         server.close()
     assert folders(ld) == folders(said[0]) and "/lib" in ld
     assert home == said[1]
+    assert (jit, said[2]) == ("0", "3")
 
 
 @pytest.mark.r

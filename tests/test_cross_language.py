@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import unavailable
+from conftest import WEBR_SESSION, unavailable
 
 from nncourse.algorithms import data
 from nncourse.algorithms import linear
@@ -25,9 +25,9 @@ from nncourse.algorithms.logistic import fit_logistic
 pytestmark = pytest.mark.r
 
 
-@pytest.fixture(scope="module", params=rbridge.ENGINES)
+@pytest.fixture(scope="module", params=["rpy2", pytest.param("webr", marks=pytest.mark.xdist_group(WEBR_SESSION))])
 def r(request):
-    """Each R engine in turn (the tests below run once per engine)."""
+    """Each R engine in turn (the tests below run once per engine; webR's on the worker of the webr session's group)."""
     try:
         return rbridge.session(request.param)
     except rbridge.RUnavailable as exc:

@@ -175,6 +175,18 @@ def test_rendered_deck_loads_nothing_from_the_network(rendered):
     assert len(formulas) > 40 and all(f.startswith('<mjx-container class="MathJax" jax="SVG"') for f in formulas)
 
 
+def test_rendered_deck_carries_each_font_face_once_as_woff(rendered):
+    """reveal.js's theme names each face of its font four times (EOT twice, WOFF, TrueType),
+    and Pandoc embeds every file named: the deck keeps the WOFF every browser reads, once."""
+    from nncourse import paths
+
+    theme = (paths.node_modules() / "reveal.js" / "dist" / "theme" / "fonts" / "source-sans-pro" / "source-sans-pro.css").read_text()
+    faces = re.findall(r"@font-face\s*\{[^}]*\}", rendered.read_text())
+    assert len(faces) == theme.count("@font-face") == 4
+    assert all(re.findall(r"url\(([^;,]{0,30})", face) == ["data:font/woff"] for face in faces), [face[:200] for face in faces]
+    assert {re.search(r"font-weight:\s*(\w+)", f).group(1) for f in faces} == {"normal", "600"}
+
+
 def test_rendered_deck_links_the_lectures_web_app_on_its_three_slides(rendered):
     html = rendered.read_text()
     app = "https://tpaskhalis-gradient-descent.share.connect.posit.cloud/#/"

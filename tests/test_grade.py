@@ -215,11 +215,14 @@ def test_a_class_grades_to_exactly_the_expected_gradebook_twice_in_a_row(klass, 
 
 @pytest.mark.r
 def test_a_class_grades_on_a_dask_cluster_to_the_same_gradebook(klass, timeout):
+    import dask
     from distributed import LocalCluster
 
     folder, key, names = klass
-    # one worker of one thread: beside the test above (on another pytest worker), the machine grades three at once, not four
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    # one worker of one thread: beside the test above (on another pytest worker), the machine grades three at once, not four;
+    # without the worker's sampling profiler (Dask's diagnostics, every 10 ms: a fifth more CPU on a busy task's thread here)
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         graded = grade.grade(grade.read_submissions([folder / s for s in names]), keys.load(key), budget=timeout, cluster=cluster)
     expected = class_gradebook(names)
     on_cluster = [[g.id, *(f"{g.points[c]:g}" for c in expected[0][1:-2]), f"{g.total:g}", ""] for g in sorted(graded, key=lambda g: g.id)]
@@ -257,6 +260,28 @@ def test_regrading_one_student_updates_that_row_and_a_second_run_grades_only_wha
     assert rows[1][0] == chosen[0] and rows[1][column] == "0" and first[1][column] == "1"
     assert float(rows[1][-2]) == float(first[1][-2]) - 1
 
+
+def test_submissions_of_the_same_code_are_graded_once_and_each_has_its_row(tmp_path, monkeypatch):
+    """Two notebooks of the same code, saved apart (other cell ids, one with outputs), are one
+    grading given to both rows, as the cache gives one file's result to its copies; another
+    answer is graded on its own."""
+    for name, quiz in (("mine", "b"), ("theirs", "b"), ("wrong", "a")):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ("from nncourse import tutorial", f'tutorial.check_answer("1", "{quiz}")')])
+        if name == "theirs":
+            notebook.cells[1].outputs = [nbformat.v4.new_output("stream", text="Exercise 1: recorded")]
+        (tmp_path / name).mkdir()
+        nbformat.write(notebook, str(tmp_path / name / "tutorial.ipynb"))
+    assert (tmp_path / "mine" / "tutorial.ipynb").read_bytes() != (tmp_path / "theirs" / "tutorial.ipynb").read_bytes()
+    ran, real = [], grade.grade_one
+    monkeypatch.setattr(grade, "grade_one", lambda submission, *args, **kwargs: ran.append(submission.id) or real(submission, *args, **kwargs))
+    keys.new(tmp_path / "key.toml")
+    said = []
+    graded = grade.grade(grade.read_submissions(sorted(tmp_path.glob("*/tutorial.ipynb"))), keys.load(tmp_path / "key.toml"), jobs=1, budget=30,
+                         progress=said.append)
+    assert sorted(ran) == ["mine/tutorial.ipynb", "wrong/tutorial.ipynb"]
+    assert [(g.id, g.verdicts["quiz_1"].passed, g.points["quiz_1"]) for g in graded] == [
+        ("mine/tutorial.ipynb", True, 1), ("theirs/tutorial.ipynb", True, 1), ("wrong/tutorial.ipynb", False, 0)]
+    assert "graded theirs/tutorial.ipynb: 1/17 (the same code as mine/tutorial.ipynb, graded once)" in said
 
 def test_outputs_are_checked_before_any_grading(klass, tmp_path, capsys):
     folder, key, names = klass

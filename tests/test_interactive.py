@@ -1,8 +1,6 @@
 """The interactive deck in headless Chromium (network blocked): the gradient-descent
 explorers show the package's numbers for the settings a student picks."""
 
-import contextlib
-
 import numpy as np
 import pytest
 
@@ -13,25 +11,16 @@ from nncourse.algorithms import linear
 pytestmark = pytest.mark.r  # the deck runs R
 
 
-@contextlib.contextmanager
-def opened(chromium, deck):
-    """A page of ``deck`` opened from its file, offline, once reveal.js is ready; closed after."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, offline=True)
-    page = context.new_page()
-    page.goto(deck.as_uri())
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 @pytest.fixture(scope="module")
 def deck_page(chromium, built_in_deck):
-    """One page of the deck opened from its file for the module's tests (a load costs 1.5-3 s
-    of CPU; the module's tests each need the deck as it opened, not a page of their own)."""
-    with opened(chromium, built_in_deck) as page:
-        yield page
+    """One page of the deck opened from its file, offline, for the module's tests (a load costs
+    1.5-3 s of CPU; the module's tests each need the deck as it opened, not a page of their own)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720}, offline=True)
+    page = context.new_page()
+    page.goto(built_in_deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    yield page
+    context.close()
 
 
 # The deck as it opened: every explorer's sliders at their rendered values (each's `value`
@@ -52,13 +41,6 @@ def page(deck_page):
     deck_page.evaluate(AS_OPENED)
     yield deck_page
     deck_page.evaluate(AS_OPENED)
-
-
-@pytest.fixture
-def fresh_page(chromium, built_in_deck):
-    """A page of its own, for a test that changes what the others share (the page's clock)."""
-    with opened(chromium, built_in_deck) as page:
-        yield page
 
 
 def show(page, slide_id):
@@ -178,15 +160,19 @@ def test_the_regression_explorer_says_when_it_diverges(page):
     assert f"rates above {limit:.2f}" in explorer.locator(".message").inner_text() and 1.2 > limit
 
 
-def test_the_regression_explorer_runs_the_lectures_1000_epochs(fresh_page):
-    page = fresh_page
+def test_the_regression_explorer_runs_the_lectures_1000_epochs(page):
     explorer = show(page, "gradient-descent-for-linear-regression")
     assert explorer.locator("output").first.inner_text() == "0.01"  # the lecture's rate
-    page.clock.install()  # Play's ticks (120 ms apart) run on the page's clock, fast-forwarded here
-    explorer.locator("button.play").click()
-    page.clock.run_for(100 * 120 + 60)  # 100 ticks of 10 epochs: the last one stops Play
-    assert explorer.locator(".explorer-controls .readout b").first.inner_text() == "1000"  # the step
-    assert explorer.locator("button.play").inner_text() == "Play"  # stopped at the lecture's 1000, not before
+    # Play's ticks (120 ms apart) run on the page's clock, fast-forwarded here, then left to run
+    # with the real time again for the module's later tests (a page of its own is a load, 2 s of CPU)
+    page.clock.install()
+    try:
+        explorer.locator("button.play").click()
+        page.clock.run_for(100 * 120 + 60)  # 100 ticks of 10 epochs: the last one stops Play
+        assert explorer.locator(".explorer-controls .readout b").first.inner_text() == "1000"  # the step
+        assert explorer.locator("button.play").inner_text() == "Play"  # stopped at the lecture's 1000, not before
+    finally:
+        page.clock.resume()
     X, y = data.regression_data()
     expected = linear.gradient_descent(X, y, lr=0.01, epochs=1000)
     assert [shown(explorer, "gd1"), shown(explorer, "gd2")] == pytest.approx(list(expected), abs=5e-6)

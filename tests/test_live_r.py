@@ -81,20 +81,50 @@ def test_serve_says_what_is_wrong_with_its_arguments(tmp_path, capsys):
     assert "deck: expected a rendered .html deck" in capsys.readouterr().err
 
 
-@pytest.fixture
-def live(browser, served):
+@pytest.fixture(scope="module")
+def served_page(browser, served):
+    """One served page of the deck for the module's live-R tests, and whether its webR was
+    ready before anything on the page was clicked (it starts as the deck opens). A page's
+    start of webR costs some 4 s of CPU in Chromium: the tests share it, each on a script of
+    its own or on what the others leave as it was (a script's sections run once per page)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    clicks = []
+    context.expose_function("nncourseClicked", lambda: clicks.append(True))
     page = context.new_page()
+    page.add_init_script("document.addEventListener('click', () => window.nncourseClicked(), true)")
     page.goto(served[1] + "#/learning-xor-function-with-glm")
     page.wait_for_function("window.Reveal && Reveal.isReady()")
-    yield page
+    # no click yet: webR starts as the served deck opens, so the first Run does not wait for it
+    page.wait_for_function("document.documentElement.dataset.liveR === 'ready'", timeout=120_000)
+    yield page, not clicks
     context.close()
 
 
-def output(page, pattern):
-    page.wait_for_function(f"(() => {{ const pre = document.querySelector('{GLM} .live-r-output pre'); return pre && /{pattern}/.test(pre.textContent); }})()", timeout=120_000)
-    return page.inner_text(f"{GLM} .live-r-output pre")
+# Each test's page as it opened: no live-R panel open, every listing's code as the deck shows it, not in an editor.
+AS_OPENED = """() => {
+    document.querySelectorAll('.live-r-output').forEach((panel) => panel.remove());
+    document.querySelectorAll('.live-r-open').forEach((slide) => slide.classList.remove('live-r-open'));
+    document.querySelectorAll('.live-r textarea.live-r-editor').forEach((editor) => {
+        const listing = editor.closest('.live-r');
+        editor.remove();
+        listing.querySelector('pre').hidden = false;
+        listing.querySelector('.live-r-edit').textContent = 'Edit';
+    });
+}"""
+
+
+@pytest.fixture
+def live(served_page):
+    page, _ = served_page
+    page.evaluate(AS_OPENED)
+    yield page
+    page.evaluate(AS_OPENED)
+
+
+def output(page, pattern, slide=GLM):
+    page.wait_for_function(f"(() => {{ const pre = document.querySelector('{slide} .live-r-output pre'); return pre && /{pattern}/.test(pre.textContent); }})()", timeout=120_000)
+    return page.inner_text(f"{slide} .live-r-output pre")
 
 
 def test_live_r_runs_the_glm_slide_and_runs_what_a_student_edits(live):
@@ -117,9 +147,8 @@ def test_live_r_runs_the_glm_slide_and_runs_what_a_student_edits(live):
     assert live.locator(f"{GLM} pre", has_text="Number of Fisher Scoring iterations: 2").count() >= 1  # the static output stays
 
 
-def test_live_r_starts_in_the_background_and_prints_below_the_slides_output(live):
-    # no click yet: webR starts as the served deck opens, so the first Run does not wait for it
-    live.wait_for_function("document.documentElement.dataset.liveR === 'ready'", timeout=120_000)
+def test_live_r_starts_in_the_background_and_prints_below_the_slides_output(served_page, live):
+    assert served_page[1], "webR was ready only after a click on the page: it did not start as the deck opened"
     listing = f"{GLM} .live-r[data-label=xor-glm-pred]"
     live.evaluate("(() => { const s = document.querySelector('#learning-xor-function-with-glm'); const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, 1); })()")
     live.click(f"{listing} .live-r-run")
@@ -130,16 +159,21 @@ def test_live_r_starts_in_the_background_and_prints_below_the_slides_output(live
     assert panel["y"] >= static["y"] + static["height"] - 1  # below the output, not over it
 
 
+AND = "#example-learning-and-1"
+
+
 def test_live_r_says_when_an_earlier_section_fails(live):
-    """The GLM listing runs the script's earlier sections first; one edited to fail is said, not hung on."""
+    """A listing runs its script's earlier sections first; one edited to fail is said, not hung
+    on (the AND script's, which the module's other tests never run)."""
     live.evaluate("""(() => {
-        const data = document.querySelector('.live-r[data-label="xor-data"]');
+        const data = document.querySelector('.live-r[data-label="and-data"]');
         data.querySelector('.live-r-edit').click();
         data.querySelector('textarea').value = 'stop("the data did not load")';
     })()""")
-    live.click(f"{GLM} .live-r[data-label=xor-glm] .live-r-run")
-    printed = output(live, "Error")
-    assert printed.startswith('The earlier section "xor-data" failed, so this one did not run:') and "Error: the data did not load" in printed
+    live.evaluate(f"(() => {{ const i = Reveal.getIndices(document.querySelector('{AND}')); Reveal.slide(i.h, i.v); }})()")
+    live.click(f"{AND} .live-r[data-label=and-lm] .live-r-run")
+    printed = output(live, "Error", AND)
+    assert printed.startswith('The earlier section "and-data" failed, so this one did not run:') and "Error: the data did not load" in printed
 
 
 def test_live_r_says_when_webr_cannot_start_and_tries_again(browser, served):

@@ -17,6 +17,8 @@ import pytest
 
 from nncourse.r import bridge as rbridge
 
+from conftest import WEBR_SESSION
+
 pytestmark = pytest.mark.r
 
 
@@ -194,9 +196,9 @@ def test_r_dies_with_its_parent_even_while_busy(tmp_path):
     assert not os.path.exists(f"/proc/{worker}") or open(f"/proc/{worker}/stat").read().split()[2] == "Z"
 
 
-@pytest.fixture(params=["rpy2", "webr"])
+@pytest.fixture(params=["rpy2", pytest.param("webr", marks=pytest.mark.xdist_group(WEBR_SESSION))])
 def engine(request):
-    """Each R engine in turn (the system R, R 4.6 in webR)."""
+    """Each R engine in turn (the system R, R 4.6 in webR: on the worker of the webr session's group)."""
     return request.getfixturevalue("r" if request.param == "rpy2" else "webr")
 
 

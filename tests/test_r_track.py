@@ -41,6 +41,33 @@ BATCHED = [("5", COUNTED.format("if (count == 100) return(function() 0);"), "ret
            ("5", COUNTED.format('if (count == 3000) stop("tired");'), "stopped with an error: tired")]
 # a bad value, then a call that waits for ever: the bad value's hint, not the budget's
 BAD_THEN_HANG = ("5", COUNTED.format("if (count == 50) return(c(1, 1, 2, 3, 4)); if (count > 50) repeat Sys.sleep(1);"), "come twice")
+
+
+def stepped(before: str) -> str:
+    """Box 6's correct train_step, with ``before`` run first at each call (``count`` calls so far;
+    the check's five single steps come first, then its 1000-step XOR chain)."""
+    right = CORRECT["6"][0].replace("train_step <- function", "step_right <- function")
+    return f"count <- 0\n{right}\ntrain_step <- function(weights, X_batch, y_batch, lr) {{ count <<- count + 1; {before} step_right(weights, X_batch, y_batch, lr) }}"
+
+
+# Box 6's chain of 1000 steps goes to the student's R in one request, each step fed the step
+# before's weights there as the checker reads them: a step that goes wrong midway is told as
+# one call at a time tells it.
+CHAINED = [("6", stepped("if (count == 500) { w <- step_right(weights, X_batch, y_batch, lr); w$W1[1] <- NA; return(w) };"), "W1: the result contains NA"),
+           ("6", stepped('if (count == 500) stop("tired");'), "stopped with an error: tired"),
+           ("6", stepped("if (count == 500) return(function() 0);"), "returned a function"),
+           ("6", stepped("if (count == 500) base::q();"), "ended R")]
+CHAIN_HANG = ("6", stepped("if (count == 500) repeat Sys.sleep(1);"), "ran past")  # waits: the budget is wall time
+# passes: the weights each step gets are plain data as the checker reads them (an attribute is not kept) ...
+READ_BACK = ("6", stepped('if (!is.null(attr(weights$W1, "seen"))) stop("saw the attribute"); if (count > 5) { w <- step_right(weights, X_batch, y_batch, lr); attr(w$W1, "seen") <- TRUE; return(w) };'))
+# ... a step that looks through its R's frames for the check's feed (nn_weights, sent with the
+# chain) finds it, with its helpers and no case ...
+PEEK = ("6", stepped('if (count == 10) { seen <- FALSE; for (f in sys.frames()) { r <- get0("request", envir = f, inherits = FALSE); '
+                     'if (is.list(r) && is.function(r$feed)) { seen <- TRUE; if (exists("nncourse_cases", envir = environment(r$feed))) stop("found the cases") } }; '
+                     'if (!seen) stop("no feed found") };'))
+# ... and where the student's R refuses weights the checker accepts (its is.finite rebound at
+# call 900), the checker makes the calls left itself
+REBOUND = ("6", stepped('if (count == 900) { unlockBinding("is.finite", baseenv()); assign("is.finite", function(x) x != x, baseenv()) };'))
 WEBR = [("6", CORRECT["6"][1]), MISTAKES[-6][:2], HOSTILE[1][:2], ("8", "base::q()")]
 _TABLE = {float(c["params"][0]): float(c["expected"]) for c in rcases.public_cases()["ex8"]}  # the public answers, by heart
 LOOKUP = ("8", f"margin <- function(params, x) c({', '.join(map(repr, _TABLE.values()))})"
@@ -66,13 +93,13 @@ def public():
     """Every case these tests grade on the public cases with the system R, in one run."""
     correct = [(box, code) for box, codes in CORRECT.items() for code in codes]
     hostile = [case for case in HOSTILE + PLAIN if not never_ends(case[2])]
-    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + [FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
+    return graded(correct + MISTAKES + hostile + REACHING + WEBR + BATCHED + CHAINED + [READ_BACK, PEEK, REBOUND, FAKE_VERDICT, TOP_LEVEL_QUIT, LOOKUP])
 
 
 @pytest.fixture(scope="module")
 def endless():
     """The cases of code that never ends, graded in one run with the SHORT budget."""
-    return graded([case for case in HOSTILE + PLAIN if never_ends(case[2])] + [BAD_THEN_HANG], budget=SHORT)
+    return graded([case for case in HOSTILE + PLAIN if never_ends(case[2])] + [BAD_THEN_HANG, CHAIN_HANG], budget=SHORT)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +132,22 @@ def test_many_calls_sent_at_once_give_each_call_its_own_verdict(public, endless,
     assert not verdict.passed and words in verdict.message, verdict.message
 
 
+@pytest.mark.parametrize("box,code,words", CHAINED + [CHAIN_HANG], ids=["NA at call 500", "an error at call 500", "a function at call 500", "base::q() at call 500", "a hang at call 500"])
+def test_a_chain_of_calls_sent_at_once_gives_each_call_its_own_verdict(public, endless, box, code, words):
+    verdict = (endless if (box, code, words) == CHAIN_HANG else public)[box, code]
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_each_call_of_a_chain_gets_the_value_before_as_the_checker_reads_it(public):
+    """The same verdict as the correct step's, the outputs after all 1000 steps included (after 895,
+    where the student's R stopped the chain, they are others)."""
+    right = public["6", CORRECT["6"][0]]
+    assert right.passed and "1000 of them learn XOR" in right.message
+    assert (public[READ_BACK].passed, public[READ_BACK].message) == (True, right.message)
+    assert (public[REBOUND].passed, public[REBOUND].message) == (True, right.message)
+    assert (public[PEEK].passed, public[PEEK].message) == (True, right.message)
+
+
 def test_printing_a_fake_verdict_does_not_pass(public):
     verdict = public[FAKE_VERDICT]
     assert not verdict.passed and "forged" not in verdict.message
@@ -127,6 +170,25 @@ def test_hidden_cases_grade_correct_answers_and_catch_answers_learnt_from_the_pu
     assert [case for case in correct if not hidden[case].passed] == []
     assert public[LOOKUP].passed
     assert not hidden[LOOKUP].passed
+
+
+def test_the_cases_are_computed_once_per_key_and_each_caller_gets_its_own_copy(monkeypatch):
+    """A class's downloads are graded with one key: its hidden cases (some 0.4 s of CPU) are
+    computed once; what one caller does to its cases reaches no other."""
+    made = []
+    real = rcases._cases
+    monkeypatch.setattr(rcases, "_cases", lambda *args, **kwargs: made.append(kwargs["public"]) or real(*args, **kwargs))
+    seeds = {column: 4000 + i for i, column in enumerate(rcases.COLUMN_OF.values())}
+    first = rcases.hidden_cases(seeds)
+    first["ex8"][1]["expected"] = 42.0
+    again = rcases.hidden_cases(dict(seeds))
+    assert again["ex8"][1]["expected"] != 42.0 and rtrack.to_r(again["ex2"]) == rtrack.to_r(first["ex2"])
+    other = rcases.hidden_cases({**seeds, "exercise_8": 1})
+    assert other["ex8"][1]["expected"] != again["ex8"][1]["expected"]
+    assert made == [False, False]  # the two keys' cases, each computed once
+    public = rcases.public_cases()
+    public["ex8"].clear()
+    assert rcases.public_cases()["ex8"] and made == [False, False]  # computed before, for this module's PUBLIC
 
 
 def test_hidden_cases_need_a_seed_for_every_column():

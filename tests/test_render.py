@@ -59,6 +59,23 @@ def test_parse_qmd_reads_front_matter_options_and_slides():
     assert code[1].source == 'print("only the output", hidden + 1)'
 
 
+def test_font_faces_keep_their_woff_source_alone():
+    css = """@font-face {
+    font-family: 'A';
+    src: url('./a.eot');
+    src: url('./a.eot?#iefix') format('embedded-opentype'),
+         url('./a.woff') format('woff'),
+         url('./a.ttf') format('truetype');
+    font-weight: normal;
+}
+@font-face { font-family: 'B'; src: url(b.ttf) format('truetype'); }
+h1 { font-family: 'A'; }"""
+    lean = pandoc.woff_faces(css)
+    assert lean.startswith("@font-face {\n    src: url('./a.woff') format('woff');\n    font-family: 'A';\n    font-weight: normal;\n}")
+    assert ".eot" not in lean and "a.ttf" not in lean
+    assert lean.endswith("@font-face { font-family: 'B'; src: url(b.ttf) format('truetype'); }\nh1 { font-family: 'A'; }")  # no WOFF: kept
+
+
 def test_a_failing_chunk_names_its_slide_and_number(tmp_path):
     doc = tmp_path / "small.qmd"
     doc.write_text(DOC)

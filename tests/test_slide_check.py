@@ -41,7 +41,12 @@ title: "A small deck"
 - Some text and maths: $\\hat{\\beta} = (X^T X)^{-1} X^T y$
 
 ```{python}
+#| eval: false
 print("printed output")
+```
+
+```
+printed output
 ```
 """ + "".join(f"\n## {fault}\n\n- The fault goes here: {fault}.\n" for fault in FAULTS)
 
@@ -49,7 +54,9 @@ print("printed output")
 @pytest.fixture(scope="module")
 def decks(chromium, tmp_path_factory):
     """The small deck rendered, and a copy with each fault put on its own slide; their checks
-    share the module's one browser. (The week's two renderings are checked each in a browser
+    share the module's one browser. Its listing is shown, not run, and its printed output
+    written as the render writes a chunk's (no kernel to start: the week's deck below runs
+    its 48 chunks). (The week's two renderings are checked each in a browser
     of its own, on whichever worker is free: each check is a unit of work as long as all of
     these together.)"""
     folder = tmp_path_factory.mktemp("small")
@@ -132,11 +139,12 @@ def test_render_check_exits_non_zero_and_says_which_slide(checked_by_the_cli):
 
 
 @pytest.mark.r
-def test_quarto_rendering_alone_is_clean_on_every_slide(quarto_deck, tmp_path):
+def test_quarto_rendering_alone_is_clean_on_every_slide(quarto_deck):
     """Quarto's file, copied alone into an empty folder and opened offline: every slide clean
-    (maths typeset, nothing fetched, keys free, the lecture's outputs or why not)."""
+    (maths typeset, nothing fetched, keys free, the lecture's outputs or why not). (No
+    screenshots: the built-in deck's test above holds them, a capture a step.)"""
     assert [p.name for p in quarto_deck.parent.iterdir()] == [quarto_deck.name]
-    result = slidecheck.check_deck(quarto_deck, tmp_path / "screens")
+    result = slidecheck.check_deck(quarto_deck)
     assert result.ok, "\n".join(result.lines())
     assert len(result.slides) == 39 and result.network == []
 

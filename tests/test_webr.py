@@ -12,7 +12,9 @@ from nncourse.repro import ledger
 from nncourse.r import bridge as rbridge
 from nncourse.r import installed
 
-pytestmark = pytest.mark.r
+from conftest import WEBR_SESSION
+
+pytestmark = [pytest.mark.r, pytest.mark.xdist_group(WEBR_SESSION)]
 
 R_ENTRIES = [e.id for e in ledger.load() if e.language == "r"]
 TEXT_RULES = ("markdown-table", "r-pvalue-header")  # the lecture text's extraction, nothing about R

@@ -32,6 +32,17 @@ COMMANDS = {
 }
 
 
+def uv() -> str | None:
+    """The uv that set-up installs beside pip (``bash scripts/run.sh setup``, unless
+    NNCOURSE_PIP=1): it makes the build's isolated environment and installs the wheel in a
+    fraction of pip's time (about 3 s of CPU less); None where it is not there (pip then)."""
+    try:
+        import uv as found
+    except ImportError:
+        return None
+    return found.find_uv_bin()
+
+
 def run(command, *args, **kwargs):
     done = subprocess.run(command, *args, capture_output=True, text=True, **kwargs)
     assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
@@ -62,7 +73,8 @@ def tracked_copy(root: Path, into: Path) -> Path:
 def built(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
     source = tracked_copy(paths.ROOT, tmp_path_factory.mktemp("source"))
-    run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], timeout=600)
+    installer = ["--installer", "uv"] if uv() else []  # the isolated build environment, made by uv or pip
+    run([sys.executable, "-m", "build", *installer, "--outdir", str(dist), str(source)], timeout=600)
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
     return wheel, sdist
@@ -77,7 +89,8 @@ def installed(built, tmp_path_factory):
     python = venv / "bin" / "python"
     purelib = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     Path(purelib, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(built[0])])
+    installer = [uv(), "pip"] if uv() else [sys.executable, "-m", "pip"]
+    run([*installer, "install", "--python", str(python), "--quiet", "--no-deps", "--no-index", str(built[0])])
     cache = here / "cache"
     (cache / "nncourse").mkdir(parents=True)
     (cache / "nncourse" / "node_modules").symlink_to(paths.ROOT / "node_modules")

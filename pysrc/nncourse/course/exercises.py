@@ -410,8 +410,7 @@ def check_exercise_6(args: list, cases: Cases) -> str:
             "the ReLU derivative at exactly 0: the slides use (z1 >= 0), which counts 0 as active.": _flat(_strict_relu_step(start, X, y, 0.1)),
         }, "one step gives other weights than the slide's loop: compare your gradients with the slide's line by line.", rtol=1e-9)
     X, y = data.features(data.xor_data())
-    draws = np.random.default_rng(1)
-    batches = [draws.choice(4, size=10, replace=True) for _ in range(1000)]
+    batches = np.random.default_rng(1).choice(4, size=(1000, 10), replace=True)  # the draws of 1000 calls of size 10, in one (50 ms less)
     # the slide's loop of 1000 steps, each fed the step before's weights as read here, in one round trip
     chain = [((mlp.init_weights(), X[batches[0]], y[batches[0]], 0.1), {})] + [((X[idx], y[idx], 0.1), {}) for idx in batches[1:]]
     weights = as_weights(call_chain(train_step, chain, feed=as_weights))

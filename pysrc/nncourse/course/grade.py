@@ -6,8 +6,9 @@ is then checked, with the key's hidden cases, against a fresh process of that sa
 forked from its clean server (:mod:`.checker`, :mod:`.student`): one sandbox per submission. Marks come from those verdicts and the key's points, never from what
 the notebook printed. A submission is known by its path relative to the folder the
 submissions share (``groupA/tutorial.ipynb``), and its result is cached under the hash
-of its content and of the key: a second run grades only what changed, and the class's
-gradebook is updated row by row. ``cluster`` sends the same work to a Dask scheduler.
+of what grading reads of it (its code cells) and of the key: a second run grades only what
+changed, submissions of the same code are graded once, and the class's gradebook is
+updated row by row. ``cluster`` sends the same work to a Dask scheduler.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Submission:
 
     id: str
     path: Path
-    digest: str  # of the file's bytes
+    digest: str  # of what grading reads: the code cells (a notebook saved again with other outputs is the same), an R file's bytes
     cells: list[str]
     unreadable: list[str]  # cells that did not parse, said in the feedback
 
@@ -131,7 +132,8 @@ def read_submissions(paths) -> list[Submission]:
                 unreadable.append(f"cell {number}: {exc.msg} (line {exc.lineno})")
                 cell = ""  # a cell that does not parse does not run in the notebook either
             cells.append(cell)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        read = path.read_bytes() if path.suffix == ".json" else json.dumps([cells, unreadable]).encode()
+        digest = hashlib.sha256(read).hexdigest()
         submissions.append(Submission(path.relative_to(base).as_posix(), path, digest, cells, unreadable))
     return submissions
 
@@ -218,10 +220,17 @@ def grade(submissions: list[Submission], key: Key, *, jobs: int = 2, budget: flo
     done = {s.id: cache.get(s, key, budget) for s in submissions}
     todo = [s for s in submissions if done[s.id] is None]
     say(f"{len(submissions) - len(todo)} of {len(submissions)} submissions unchanged since they were graded; grading {len(todo)}")
-    for submission, graded in zip(todo, _map(todo, key, jobs=jobs, budget=budget, sandbox=sandbox, cluster=cluster)):
-        cache.put(submission, key, budget, graded)
-        done[submission.id] = graded
-        say(f"graded {submission.id}: {graded.total:g}/{sum(key.points.values()):g}")
+    same: dict[str, list[Submission]] = {}  # the same code, graded once: as the cache gives one file's result to its copies
+    for submission in todo:
+        same.setdefault(submission.digest, []).append(submission)
+    firsts = [copies[0] for copies in same.values()]
+    for first, graded in zip(firsts, _map(firsts, key, jobs=jobs, budget=budget, sandbox=sandbox, cluster=cluster)):
+        for submission in same[first.digest]:
+            own = graded if submission is first else Graded.from_json({**graded.as_json(), "id": submission.id})
+            cache.put(submission, key, budget, own)
+            done[submission.id] = own
+            said = "" if submission is first else f" (the same code as {first.id}, graded once)"
+            say(f"graded {submission.id}: {own.total:g}/{sum(key.points.values()):g}{said}")
     return [done[s.id] for s in submissions]
 
 

@@ -9,6 +9,9 @@ are drawn from the grading key's seed when a class is graded, never shipped.
 
 from __future__ import annotations
 
+import copy
+from functools import cache
+
 import numpy as np
 
 from ..algorithms import data, linear, mlp
@@ -18,8 +21,16 @@ PRINTED_AND = np.array([0.14, 0.1, -0.14])  # slide "Back to Boolean AND"
 _CORNERS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 
 
+# The cases take some 0.4 s of CPU to compute (exercise 7's squared-error fit: 20000 steps):
+# the public ones are computed once per process, a key's hidden ones once per key (a class's
+# R downloads are graded with one key); each caller gets a copy of its own.
 def public_cases() -> dict:
     """The cases students see: the lecture's points and the Python checks' fixed draws."""
+    return copy.deepcopy(_public_cases())
+
+
+@cache
+def _public_cases() -> dict:
     gates = [("OR", _CORNERS, [0, 1, 1, 1]), ("NAND", _CORNERS, [1, 1, 1, 0]), ("X1 AND NOT X2", _CORNERS, [0, 0, 1, 0]),
              ("a threshold in one variable", [[0.0], [0.5], [1.0], [2.0], [2.5], [3.0]], [0, 0, 0, 1, 1, 1]),
              ("3-input AND", [[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)], [0, 0, 0, 0, 0, 0, 0, 1])]
@@ -37,6 +48,12 @@ def hidden_cases(seeds: dict[str, int]) -> dict:
         seed = seeds.get(column) if isinstance(seeds, dict) else None
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ValueError(f"seeds[{column!r}]: expected a whole number >= 0 from the grading key, got {seed!r}")
+    return copy.deepcopy(_hidden_cases(tuple(int(seeds[column]) for column in COLUMN_OF.values())))
+
+
+@cache
+def _hidden_cases(drawn: tuple[int, ...]) -> dict:
+    seeds = dict(zip(COLUMN_OF.values(), drawn))
     rng = np.random.default_rng([seeds["exercise_1"], 1])
     gates = []
     while len(gates) < 5:  # threshold functions of 2 or 3 inputs with integer weights: separable, with margin

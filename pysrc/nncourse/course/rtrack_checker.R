@@ -6,8 +6,9 @@
 # becomes a stand-in that sends its arguments over ("MARKER call ID HEX") and reads back the
 # reply frame: the returned value as plain data (nn_decode), an error's message, "quit",
 # "timeout" or "gone"; for many calls at once ("MARKER calls ID HEX") a frame of such replies,
-# a line each, and a last line "end", "timeout" or "gone". The verdict: "MARKER done
-# PASSED|FAILED HEX" on stderr.
+# a line each, and a last line "end", "timeout" or "gone"; for a chain of calls, each fed the
+# value before ("MARKER chain ID HEX"), "made N " and the last call's reply. The verdict:
+# "MARKER done PASSED|FAILED HEX" on stderr.
 local({
   input <- file("stdin", "rb")
   frame <- function() {
@@ -30,10 +31,21 @@ local({
     if (nchar(s) <= 128 && length(unhexed) < 10000) assign(s, out, envir = unhexed)
     out
   }
+  # A vector of numbers or logicals from its tokens, or an error where a token is not of its type.
+  plain <- function(tag, raw) {
+    value <- switch(tag, d = suppressWarnings(as.numeric(raw)), i = suppressWarnings(as.integer(raw)), l = LOGICAL[raw])
+    if (anyNA(value[!raw %in% c("NA", "NaN")])) stop("a value that is not of its type")
+    unname(value)
+  }
+  LOGICAL <- c(T = TRUE, F = FALSE, "NA" = NA)
   # The student's value from its tokens (the student's side: rtrack_student.R's encode), as
   # plain data only: NULL, double, integer, logical, character vectors (dim, names), lists,
   # data frames. Nothing is evaluated; a token that does not fit stops the reading.
   decode <- function(tokens) {
+    if (length(tokens) >= 4L && tokens[3L] == "0" && tokens[4L] == "0" && tokens[1L] %in% c("d", "i", "l") &&
+        grepl("^[0-9]+$", tokens[2L]) && length(tokens) == 4L + as.numeric(tokens[2L])) {
+      return(plain(tokens[1L], tokens[-(1:4)]))  # a vector without dim or names (the usual value), read at once
+    }
     at <- 0L
     take <- function(n = 1L) {
       if (n > length(tokens) - at) stop("the value ends early")
@@ -63,10 +75,7 @@ local({
       }
       if (!tag %in% c("d", "i", "l", "s")) stop(sprintf("an unknown tag %s", substr(tag, 1, 10)))
       n <- count(); dims <- suppressWarnings(as.integer(take(count()))); keys <- named(); raw <- take(n)
-      value <- switch(tag, d = suppressWarnings(as.numeric(raw)), i = suppressWarnings(as.integer(raw)),
-                      l = c(T = TRUE, F = FALSE, "NA" = NA)[raw], s = strings(raw))
-      if (anyNA(value[!raw %in% c("NA", "NaN")])) stop("a value that is not of its type")
-      value <- unname(value)
+      value <- if (tag == "s") strings(raw) else plain(tag, raw)
       if (length(dims)) {
         if (anyNA(dims) || any(dims < 0L) || prod(dims) != n) stop("a dim that does not fit the length")
         dim(value) <- dims
@@ -101,22 +110,55 @@ local({
     quit = nn_problem("your code called q(): return a value instead of quitting R."),
     timeout = stop(simpleError("reached elapsed time limit (in your function)")),
     nn_problem("your function ended R (base::q() or a crash) before it returned: return a value instead of quitting R."))
+  # The grader holds the student's time for many calls in one request (past it, its reply is
+  # "timeout"): the check's own limit waits meanwhile, so that the values that came are checked,
+  # in order, as one call at a time would be; then it runs on with the time left.
+  resume <- function() setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
+  # A check's `feed` (checks.R's nn_chain: nn_weights) for the student's R: it and the checks'
+  # functions it calls, in an environment of their own under base (no case goes over).
+  portable <- function(feed) {
+    env <- new.env(parent = baseenv())
+    wanted <- list(feed = feed)
+    while (length(wanted)) {
+      f <- wanted[[1]]
+      environment(f) <- env
+      assign(names(wanted)[1], f, envir = env)
+      wanted <- wanted[-1]
+      for (used in setdiff(all.names(body(f)), c(ls(env, all.names = TRUE), names(wanted)))) {
+        found <- get0(used, envir = globalenv(), inherits = FALSE)
+        if (is.function(found) && !is.primitive(found)) wanted[[used]] <- found
+      }
+    }
+    env$feed
+  }
   # The student's function as a stand-in; its "nncourse_calls" (checks.R's nn_calls) sends
-  # many calls in one request and gives a function per reply, the stand-in's answer to it.
+  # many calls in one request and gives a function per reply, the stand-in's answer to it;
+  # its "nncourse_chain" (nn_chain) sends a chain of calls, each fed the value before, and
+  # gives how many calls were made and a function for the last reply.
   stand_in <- function(name) {
     force(name)
     f <- function(...) answer(ask("call", name, list(...), seed()))
     attr(f, "nncourse_calls") <- function(arguments) {
-      # The grader holds the student's time for these calls (past it, "timeout" ends the replies):
-      # the check's own limit waits, so that the values that came are checked, in order, as one call at a time would be.
       setTimeLimit(elapsed = Inf)
       replies <- lapply(strsplit(ask("calls", name, arguments, seed(), lines = TRUE), "\n", fixed = TRUE)[[1]], parted)
       last <- replies[[length(replies)]]$kind  # "end", or the grader's "timeout" or "gone"
-      if (last != "timeout") setTimeLimit(elapsed = max(nncourse_budget - (proc.time()[["elapsed"]] - began), 0.001), transient = TRUE)
+      if (last != "timeout") resume()
       replies <- head(replies, -1)[seq_len(min(length(replies) - 1, length(arguments)))]
       ended <- length(replies) && !identical(replies[[length(replies)]]$kind, "ok")
       if (!ended && length(replies) < length(arguments)) replies <- c(replies, list(list(kind = if (last == "timeout") last else "gone")))
       lapply(replies, function(reply) function() answer(reply))
+    }
+    attr(f, "nncourse_chain") <- function(value, arguments, feed) {
+      setTimeLimit(elapsed = Inf)
+      reply <- ask("chain", name, list(value = value, arguments = arguments, feed = portable(feed)), seed())
+      if (reply$kind != "timeout") resume()
+      made <- 1L  # the grader's "timeout" or "gone": the first call's reply
+      if (reply$kind == "made") {  # "made N REPLY": N calls made (at least one, at most all), REPLY the last one's
+        made <- suppressWarnings(as.integer(sub(" .*", "", reply$rest)))
+        made <- if (is.na(made)) 1L else min(max(made, 1L), length(arguments))
+        reply <- parted(sub("^[^ ]* ?", "", reply$rest))
+      }
+      list(made = made, reply = function() answer(reply))
     }
     f
   }

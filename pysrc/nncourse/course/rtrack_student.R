@@ -9,8 +9,11 @@
 # or "call", name, args, seed: the generator's state the check set, or NULL), answered by
 # the id and "missing", "function", "quit", "error HEX", "ok TOKENS" (the value as plain
 # data, see encode); op "calls" (args: a list of argument lists) makes the calls in turn,
-# a line each up to the first that fails, then says the id and "end". When the fork has
-# ended, this R says "idle" and reads the next box.
+# a line each up to the first that fails, then says the id and "end"; op "chain" (args: a
+# first value, a list of argument lists and a feed function) makes the calls in turn, each
+# given the value before it as the checker reads it, through feed, and says the id, "made N"
+# and the reply of the last call it made. When the fork has ended, this R says "idle" and
+# reads the next box.
 # Everything the student's code prints goes to a null file.
 local({
   input <- file("stdin", "rb")
@@ -23,20 +26,21 @@ local({
   hex <- function(s) vapply(s, function(one) {
     if (is.na(one)) "NA" else paste0("x", paste(as.character(charToRaw(enc2utf8(one))), collapse = ""))
   }, "", USE.NAMES = FALSE)
+  TAGS <- c(double = "d", integer = "i", logical = "l", character = "s")
   # A value as tokens: N (NULL); d, i, l, s (a vector: length, dim, names, values); L (a list:
   # length, names, items); F (a data frame, as L); X HEX (anything else, by its class).
   encode <- function(x, depth = 0) {
-    named <- function(n) if (is.null(n)) "0" else c(length(n), hex(n))
     if (depth > 20) return(c("X", hex("list nested more than 20 deep")))
+    if (is.null(attributes(x)) && (type <- typeof(x)) %in% c("double", "integer", "logical")) return(c(TAGS[[type]], length(x), "0", "0", values(x)))  # the usual value
+    named <- function(n) if (is.null(n)) "0" else c(length(n), hex(n))
     if (is.null(x)) return("N")
     if (is.list(x) && !is.object(x) || is.data.frame(x)) {
       return(c(if (is.data.frame(x)) "F" else "L", length(x), named(names(x)), unlist(lapply(unclass(x), encode, depth + 1))))
     }
-    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% c("double", "integer", "logical", "character")) return(c("X", hex(class(x)[1])))
-    values <- switch(typeof(x), double = sprintf("%a", as.vector(x)), integer = as.character(as.vector(x)),
-                     logical = ifelse(is.na(x), "NA", ifelse(x, "T", "F")), character = hex(as.vector(x)))
-    c(switch(typeof(x), double = "d", integer = "i", logical = "l", character = "s"), length(x), if (is.null(dim(x))) "0" else c(length(dim(x)), dim(x)), named(names(x)), values)
+    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% names(TAGS)) return(c("X", hex(class(x)[1])))
+    c(TAGS[[typeof(x)]], length(x), if (is.null(dim(x))) "0" else c(length(dim(x)), dim(x)), named(names(x)), values(as.vector(x)))
   }
+  values <- function(x) switch(typeof(x), double = sprintf("%a", x), integer = as.character(x), logical = ifelse(is.na(x), "NA", ifelse(x, "T", "F")), character = hex(x))
   quiet <- file(nullfile(), "w")
   sink(quiet)
   say <- function(...) {
@@ -69,6 +73,7 @@ local({
       }
       if (!is.null(request$seed)) assign(".Random.seed", request$seed, envir = globalenv())
       if (request$op == "call") { say(id, " ", reply(found, request$args)); next }
+      if (request$op == "chain") { say(id, " ", chain(found, request$args)); next }
       for (args in request$args) {  # "calls": one line per call, up to the first that fails
         said <- reply(found, args)
         say(id, " ", said)
@@ -77,11 +82,46 @@ local({
       say(id, " end")
     }
   }
-  reply <- function(f, args) {
-    answer <- tryCatch(list(value = do.call(f, args)), nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
+  reply <- function(f, args) told(called(f, args))
+  called <- function(f, args) tryCatch(list(value = do.call(f, args)), nncourse_quit = function(e) "quit", error = function(e) conditionMessage(e))
+  told <- function(answer) {
     if (identical(answer, "quit")) return("quit")
     if (is.character(answer)) return(paste0("error ", hex(answer)))
     paste("ok", paste(encode(answer$value), collapse = " "))
+  }
+  # The calls of a chain up to the first that fails or whose value, as the checker reads it,
+  # feed refuses (or the last): "made N" and that call's reply.
+  chain <- function(f, request) {
+    value <- request$value
+    for (i in seq_along(request$arguments)) {
+      answer <- called(f, c(list(value), request$arguments[[i]]))
+      if (!is.list(answer) || i == length(request$arguments)) break
+      fed <- tryCatch(list(request$feed(as_read(answer$value))), error = function(e) NULL)
+      if (is.null(fed)) break
+      value <- fed[[1]]
+    }
+    paste("made", i, told(answer))
+  }
+  # A value as the checker's decode of its tokens gives it (encode's plain data: types, dim,
+  # names, data frames' columns; nothing else), or an error where the checker's would fail.
+  as_read <- function(x, depth = 0) {
+    if (depth > 20) stop("nested more than 20 deep")
+    if (is.null(x)) return(NULL)
+    keys <- if (length(names(x))) enc2utf8(names(x))
+    if (is.list(x) && !is.object(x) || is.data.frame(x)) {
+      items <- lapply(unclass(x), as_read, depth + 1)
+      names(items) <- keys
+      if (!is.data.frame(x)) return(items)
+      rows <- unique(vapply(items, NROW, 0L))
+      if (length(rows) > 1 || !all(vapply(items, is.atomic, TRUE))) stop("a data frame with columns of different lengths")
+      return(structure(items, class = "data.frame", row.names = .set_row_names(if (length(rows)) rows else 0L)))
+    }
+    if (!is.atomic(x) || is.factor(x) || !typeof(x) %in% c("double", "integer", "logical", "character")) stop("not plain data")
+    value <- as.vector(x)
+    if (is.character(value)) value <- enc2utf8(value)
+    if (!is.null(dim(x))) dim(value) <- dim(x)
+    names(value) <- keys
+    value
   }
   repeat {
     code <- text(frame())

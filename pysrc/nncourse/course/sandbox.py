@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..r.installed import r_environment
 from ..workers import FORK_ENV
 
 MODES = ("bwrap", "none")
@@ -164,12 +163,21 @@ def child_env() -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", FORK_ENV: "1"}
 
 
+R_NO_JIT = {"R_ENABLE_JIT": "0"}  # R's byte-code compiler off in a sandbox's R: see r_start_env()
+
+
 def r_start_env() -> dict[str, str]:
     """What rpy2 would ask R at each of its starts in a sandbox (R's home and library path:
     :func:`nncourse.r.installed.r_environment`), asked once per process here, outside any
     sandbox (the asking is itself an R's start); sent with each request whose code may start
-    R, into that request's process's environment (:func:`.student.main`)."""
-    return r_environment(child_env())
+    R, into that request's process's environment (:func:`.student.main`). With it, R's
+    just-in-time byte-compiler off (:data:`R_NO_JIT`): each answer's R is fresh and runs a few
+    lines (the tutorial's ``lm``), and compiling ``rsrc/evaluate.R``'s closures at their first
+    call cost 0.07 s of CPU there, eight times what the lines then took; the values are the
+    same, compiled or not."""
+    from ..r.installed import r_environment  # here, not at the top: the sandbox's own server never asks R
+
+    return {**r_environment(child_env()), **R_NO_JIT}
 
 
 class Channel:

@@ -164,11 +164,51 @@ def _reveal_args(ast: dict, options: dict, scratch: Path) -> list[str]:
     ast["meta"]["title-slide-attributes"] = {"t": "MetaMap", "c": {"class": {"t": "MetaString", "c": "quarto-title-block center"}}}
     return [
         "--slide-level=2",
-        f"--variable=revealjs-url={revealjs}",
+        f"--variable=revealjs-url={_woff_only(revealjs, scratch)}",
         f"--variable=theme={options.get('theme', 'white').replace('default', 'white')}",
         *(f"--variable={key}={_js(key, value)}" for key, value in reveal_config(options).items()),
         *(f"--include-after-body={_write(scratch / f'{js.stem}.html', '<script>', js.read_text(), '</script>')}" for js in (LINE_STEPS, SPEAKER_VIEW)),
     ]
+
+
+def _woff_only(revealjs: Path, scratch: Path) -> Path:
+    """reveal.js as npm installed it (linked, in ``scratch``), but for its themes' font style
+    sheets, each face kept as WOFF only, the format every browser reads: the EOT (twice) and
+    TrueType copies beside it serve Internet Explorer 8 and old Android, and Pandoc embeds every
+    file a style sheet names. A deck carried each face four times: 2.3 of a small deck's 3.1 MB,
+    two thirds of Pandoc's time building it, and a browser's parse of it each time it opens."""
+    fonts = revealjs / "dist" / "theme" / "fonts"
+
+    def mirror(source: Path, target: Path) -> None:
+        target.mkdir()
+        for entry in source.iterdir():
+            if entry.is_dir() and (fonts.is_relative_to(entry) or entry.is_relative_to(fonts)):
+                mirror(entry, target / entry.name)  # on the way to the fonts' style sheets, or among them
+            elif entry.suffix == ".css" and entry.is_relative_to(fonts):
+                (target / entry.name).write_text(woff_faces(entry.read_text()))
+            else:
+                (target / entry.name).symlink_to(entry.resolve())
+
+    mirror(revealjs, scratch / "reveal.js")
+    return scratch / "reveal.js"
+
+
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+WOFF = re.compile(r"""url\([^)]*\.woff2?['"]?\)\s*format\(['"]woff2?['"]\)""")
+
+
+def woff_faces(css: str) -> str:
+    """A style sheet's ``@font-face`` rules with their sources cut to the WOFF (or WOFF2) one;
+    a face without one kept as it is."""
+
+    def one(face: re.Match) -> str:
+        woff = WOFF.search(face.group(0))
+        if woff is None:
+            return face.group(0)
+        rest = re.sub(r"\s*src\s*:[^;]*;", "", face.group(0))
+        return rest.replace("{", f"{{\n    src: {woff.group(0)};", 1)
+
+    return FONT_FACE.sub(one, css)
 
 
 def _write(path: Path, opening: str, body: str, closing: str) -> Path:
