@@ -20,7 +20,6 @@ sums over a batch NumPy may add in another order when a run axis is in front.
 from __future__ import annotations
 
 import numbers
-import queue
 import threading
 
 import numpy as np

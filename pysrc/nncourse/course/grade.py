@@ -13,7 +13,6 @@ updated row by row. ``cluster`` sends the same work to a Dask scheduler.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-from pathlib import Path
 
 from ..paths import RSRC
 from ..workers import child_channel, read_frame, write_frame
